@@ -1,0 +1,5 @@
+import sys
+
+from ytdesk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,17 @@
+"""Time as stored in the DB: float seconds since the epoch (UTC), comparable in SQL."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+
+def now() -> float:
+    return time.time()
+
+
+def iso(timestamp: float | None) -> str | None:
+    """An ISO-8601 UTC string for JSON output, or None."""
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,95 @@
+"""Opening the library DB and keeping its schema current (peewee-migrate)."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from contextlib import closing
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+import peewee as pw
+from peewee_migrate import Router
+
+from .models import MODELS
+
+log = logging.getLogger(__name__)
+
+# WAL lets readers (the UI) run while a writer commits; NORMAL is durable across an app
+# crash (not a power cut), which is the trade the job log and the library need.
+PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": 1,
+    "foreign_keys": 1,
+    "cache_size": -16000,
+}
+BUSY_TIMEOUT_S = 15
+
+
+def open_database(path: Path) -> pw.SqliteDatabase:
+    """A database on `path`, bound to every model. Write transactions are IMMEDIATE so a
+    read-then-write never fails with "database is locked" when another writer is active."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = pw.SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S,
+                           lock_type="IMMEDIATE", check_same_thread=False)
+    db.bind(MODELS, bind_refs=False, bind_backrefs=False)
+    return db
+
+
+def migrations_dir() -> Path:
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "migrations"
+    return Path(str(resources.files("ytdesk.migrations")))
+
+
+def _router(db: pw.SqliteDatabase) -> Router:
+    return Router(db, migrate_dir=migrations_dir(), logger=logging.getLogger("ytdesk.migrate"))
+
+
+@dataclass
+class MigrationStatus:
+    applied: list[str]
+    pending: list[str]
+
+
+def migration_status(db: pw.SqliteDatabase) -> MigrationStatus:
+    router = _router(db)
+    return MigrationStatus(applied=router.done, pending=router.diff)
+
+
+def backup(db_path: Path, backup_dir: Path) -> Path | None:
+    """Copy the DB (consistently, through SQLite's backup API) before changing its schema."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_dir / f"library-{stamp}.db"
+    with closing(sqlite3.connect(db_path)) as source, closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
+    return target
+
+
+def migrate_up(db: pw.SqliteDatabase, db_path: Path, backup_dir: Path) -> list[str]:
+    """Apply pending migrations, after a backup of the DB as it was. Returns their names."""
+    pending = _router(db).diff
+    if not pending:
+        return []
+    made = backup(db_path, backup_dir)
+    if made:
+        log.info("backed up the library to %s before migrating", made)
+    return _router(db).run()
+
+
+def migrate_down(db: pw.SqliteDatabase, db_path: Path, backup_dir: Path) -> str | None:
+    """Roll back the latest migration (after a backup). Returns its name, or None."""
+    router = _router(db)
+    done = router.done
+    if not done:
+        return None
+    backup(db_path, backup_dir)
+    router.rollback()
+    return done[-1]

@@ -1,0 +1,176 @@
+"""The library: what videos exist, which are downloaded, and finding them again.
+
+A video counts as downloaded because its row has a file path and that file exists, not
+because a line is in a text file; this is also yt-dlp's download archive (see ytdl/archive).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import peewee as pw
+
+from .clock import now
+from .models import Channel, Video
+
+# Parts of yt-dlp's info dict that are signed, expiring URLs or per-request noise: they
+# would make every refresh look like a change and are most of the dict's size. Everything
+# else (45+ fields: tags, chapters, categories, counts...) is kept as JSON.
+VOLATILE_KEYS = frozenset({
+    "formats", "requested_formats", "requested_downloads", "requested_subtitles",
+    "automatic_captions", "http_headers", "url", "manifest_url", "fragments", "fragment_base_url",
+    "epoch", "_version", "_filename", "filepath", "__files_to_move", "__postprocessors",
+    "__real_download", "__finaldir", "_type", "_has_drm", "__x_forwarded_for_ip",
+})
+
+
+@dataclass
+class UpsertCounts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: "UpsertCounts") -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+    def __str__(self) -> str:
+        return f"{self.inserted} new, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def extractor_of(info: dict[str, Any]) -> str:
+    key = info.get("extractor_key") or info.get("ie_key") or info.get("extractor") or "generic"
+    return str(key).lower()
+
+
+def keep_info(info: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in info.items() if k not in VOLATILE_KEYS and not k.startswith("__")}
+
+
+def _columns(info: dict[str, Any]) -> dict[str, Any]:
+    """The key columns of a Video row, from a (sanitised) yt-dlp info dict."""
+    kept = keep_info(info)
+    return dict(
+        title=info.get("title"),
+        description=info.get("description"),
+        uploader=info.get("uploader"),
+        channel=info.get("channel") or info.get("uploader") or info.get("playlist_uploader"),
+        upload_date=info.get("upload_date"),
+        duration=info.get("duration"),
+        view_count=info.get("view_count"),
+        thumbnail=info.get("thumbnail"),
+        webpage_url=info.get("webpage_url") or info.get("original_url") or info.get("url"),
+        info_json=json.dumps(kept, sort_keys=True, default=str),
+    )
+
+
+def _channel_ref(info: dict[str, Any]) -> int | None:
+    channel_id = info.get("channel_id") or info.get("uploader_id")
+    if not channel_id:
+        return None
+    extractor = extractor_of(info)
+    row = Channel.get_or_none((Channel.extractor == extractor)
+                              & (Channel.channel_id == channel_id))
+    name = info.get("channel") or info.get("uploader")
+    url = info.get("channel_url") or info.get("uploader_url")
+    if row is None:
+        return Channel.insert(extractor=extractor, channel_id=channel_id, name=name,
+                              url=url).execute()
+    if name and (row.name != name or (url and row.url != url)):
+        Channel.update(name=name, url=url or row.url).where(Channel.id == row.id).execute()
+    return row.id
+
+
+def upsert_videos(infos: Iterable[dict[str, Any]]) -> UpsertCounts:
+    """Insert new videos, update changed ones (only when something changed), count each."""
+    counts = UpsertCounts()
+    db = Video._meta.database
+    with db.atomic():
+        for info in infos:
+            counts.add(_upsert_one(info))
+    return counts
+
+
+def _upsert_one(info: dict[str, Any], **download_fields: Any) -> UpsertCounts:
+    extractor, video_id = extractor_of(info), str(info["id"])
+    columns = {k: v for k, v in _columns(info).items() if v is not None}
+    ref = _channel_ref(info)
+    if ref is not None:
+        columns["channel_ref"] = ref
+    columns.update(download_fields)
+    row = Video.get_or_none((Video.extractor == extractor) & (Video.video_id == video_id))
+    if row is None:
+        Video.insert(extractor=extractor, video_id=video_id, created_at=now(), updated_at=now(),
+                     **columns).execute()
+        return UpsertCounts(inserted=1)
+    changed = {k: v for k, v in columns.items() if getattr(row, _field_name(k)) != v}
+    if not changed:
+        return UpsertCounts(unchanged=1)
+    Video.update(updated_at=now(), **changed).where(Video.id == row.id).execute()
+    return UpsertCounts(updated=1)
+
+
+def record_listed(entries: Iterable[dict[str, Any]]) -> UpsertCounts:
+    """Note videos seen in a playlist or channel listing. A listing carries only an id, a
+    title and a URL, so it adds rows it does not know and never overwrites richer ones."""
+    counts = UpsertCounts()
+    with Video._meta.database.atomic():
+        for info in entries:
+            extractor, video_id = extractor_of(info), str(info["id"])
+            if find_video(extractor, video_id) is not None:
+                counts.unchanged += 1
+                continue
+            columns = {k: v for k, v in _columns(info).items() if v is not None}
+            ref = _channel_ref(info)
+            Video.insert(extractor=extractor, video_id=video_id, channel_ref=ref,
+                         created_at=now(), updated_at=now(), **columns).execute()
+            counts.inserted += 1
+    return counts
+
+
+def _field_name(column: str) -> str:
+    return "channel_ref_id" if column == "channel_ref" else column
+
+
+def record_download(info: dict[str, Any], filepath: str, format_id: str | None) -> Video:
+    """Mark a video downloaded, with its file, in the same transaction as its metadata."""
+    size = os.path.getsize(filepath) if os.path.exists(filepath) else None
+    with Video._meta.database.atomic():
+        _upsert_one(info, filepath=filepath, filesize=size, format=format_id,
+                    downloaded_at=now())
+    return find_video(extractor_of(info), str(info["id"]))
+
+
+def find_video(extractor: str, video_id: str) -> Video | None:
+    return Video.get_or_none((Video.extractor == extractor) & (Video.video_id == video_id))
+
+
+def is_downloaded(extractor: str, video_id: str) -> bool:
+    """True when the library holds this video's file and the file is still on disk."""
+    row = (Video.select(Video.filepath)
+           .where((Video.extractor == extractor) & (Video.video_id == video_id)
+                  & Video.filepath.is_null(False)).first())
+    return bool(row and os.path.exists(row.filepath))
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what a person typed into an FTS5 query: every word must match, as a prefix.
+    Each word is quoted, so FTS5 operators typed by the user are plain text."""
+    words = [w for w in text.split() if w.strip('"')]
+    if not words:
+        return None
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+
+
+def search_videos(text: str | None = None, limit: int = 200, offset: int = 0) -> list[Video]:
+    query = Video.select()
+    match = fts_query(text or "")
+    if match:
+        hits = pw.SQL("id IN (SELECT rowid FROM video_fts WHERE video_fts MATCH ?)", (match,))
+        query = query.where(hits)
+    return list(query.order_by(Video.downloaded_at.desc(nulls="last"), Video.id.desc())
+                .limit(limit).offset(offset))

@@ -1,0 +1,116 @@
+"""The peewee models. The schema itself is made only by migrations/ (peewee-migrate).
+
+Models are bound to a database by `db.open_database`; until then they are unbound, so
+importing this module touches no file.
+"""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from .clock import now
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    """One stored setting; its name, type and default are declared in settings.py."""
+
+    name = pw.CharField(primary_key=True)
+    value = pw.TextField()  # JSON
+
+
+class Channel(BaseModel):
+    extractor = pw.CharField()
+    channel_id = pw.CharField()
+    name = pw.CharField(null=True)
+    url = pw.TextField(null=True)
+    subscribed = pw.BooleanField(default=False)
+    last_synced_at = pw.FloatField(null=True)
+    created_at = pw.FloatField(default=now)
+
+    class Meta:
+        indexes = ((("extractor", "channel_id"), True),)
+
+
+class Video(BaseModel):
+    """A video the library knows of; it is downloaded when filepath is set and exists."""
+
+    extractor = pw.CharField()  # yt-dlp extractor key, lower-case: "youtube", "fakesite"
+    video_id = pw.CharField()
+    title = pw.TextField(null=True)
+    description = pw.TextField(null=True)
+    uploader = pw.CharField(null=True)
+    channel = pw.CharField(null=True)  # the channel's name, as the user reads it
+    channel_ref = pw.ForeignKeyField(Channel, null=True, backref="videos", on_delete="SET NULL")
+    upload_date = pw.CharField(null=True)  # YYYYMMDD as yt-dlp gives it
+    duration = pw.FloatField(null=True)
+    view_count = pw.IntegerField(null=True)
+    thumbnail = pw.TextField(null=True)
+    webpage_url = pw.TextField(null=True)
+    filepath = pw.TextField(null=True)
+    filesize = pw.IntegerField(null=True)
+    format = pw.CharField(null=True)
+    downloaded_at = pw.FloatField(null=True)
+    watched = pw.BooleanField(default=False)
+    play_position = pw.FloatField(default=0)
+    info_json = pw.TextField(null=True)
+    created_at = pw.FloatField(default=now)
+    updated_at = pw.FloatField(default=now)
+
+    class Meta:
+        indexes = ((("extractor", "video_id"), True),)
+
+
+class Job(BaseModel):
+    kind = pw.CharField()
+    status = pw.CharField(default="queued")
+    url = pw.TextField()
+    title = pw.TextField(null=True)
+    payload = pw.TextField(default="{}")  # JSON: quality, audio_format, download_dir...
+    priority = pw.IntegerField(default=0)
+    site = pw.CharField()  # scheduling key for the per-site limit and rate-limit holds
+    parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
+    attempts = pw.IntegerField(default=0)
+    progress = pw.FloatField(null=True)
+    downloaded_bytes = pw.IntegerField(null=True)
+    total_bytes = pw.IntegerField(null=True)
+    speed = pw.FloatField(null=True)
+    eta = pw.FloatField(null=True)
+    error = pw.TextField(null=True)
+    error_kind = pw.CharField(null=True)
+    result = pw.TextField(null=True)  # a short sentence on success: "queued 37 videos"
+    owner = pw.CharField(null=True)
+    lease_until = pw.FloatField(null=True)
+    requested = pw.CharField(null=True)  # "pause" / "cancel", asked of the owner process
+    scheduled_at = pw.FloatField(default=0)
+    created_at = pw.FloatField(default=now)
+    started_at = pw.FloatField(null=True)
+    finished_at = pw.FloatField(null=True)
+    updated_at = pw.FloatField(default=now)
+
+
+class JobEvent(BaseModel):
+    """A state change or a notable message in a job's life."""
+
+    job = pw.ForeignKeyField(Job, backref="events", on_delete="CASCADE")
+    at = pw.FloatField(default=now)
+    kind = pw.CharField()  # "status", "interrupted", "retry", "message"
+    from_status = pw.CharField(null=True)
+    to_status = pw.CharField(null=True)
+    message = pw.TextField(null=True)
+
+
+class SiteHold(BaseModel):
+    """A site that answered "too many requests": none of its jobs start before `until`."""
+
+    site = pw.CharField(primary_key=True)
+    until = pw.FloatField()
+    strikes = pw.IntegerField(default=1)
+    reason = pw.TextField(null=True)
+
+
+MODELS = [Setting, Channel, Video, Job, JobEvent, SiteHold]

@@ -1,0 +1,65 @@
+"""Where ytdesk keeps its files: one helper, so no module invents a path of its own."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "ytdesk"
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The data dir holds the library DB, per-job logs and DB backups."""
+
+    data_dir: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "library.db"
+
+    @property
+    def job_logs(self) -> Path:
+        return self.data_dir / "logs" / "jobs"
+
+    @property
+    def app_log(self) -> Path:
+        return self.data_dir / "logs" / "ytdesk.log"
+
+    @property
+    def backups(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
+    def locks(self) -> Path:
+        return self.data_dir / "locks"
+
+    def job_log(self, job_id: int) -> Path:
+        return self.job_logs / f"{job_id}.log"
+
+    def ensure(self) -> "Paths":
+        for folder in (self.data_dir, self.job_logs, self.backups, self.locks):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def resolve_data_dir(cli_value: str | None = None) -> Path:
+    """--data-dir wins over $YTDESK_DATA_DIR, which wins over the platform's user data dir."""
+    chosen = cli_value or os.environ.get("YTDESK_DATA_DIR")
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_download_dir() -> Path:
+    """The user's Videos folder + ytdesk, where people look for their videos first."""
+    return Path(platformdirs.user_videos_dir()) / APP_NAME
+
+
+def download_dir_override(cli_value: str | None = None) -> Path | None:
+    """--download-dir or $YTDESK_DOWNLOAD_DIR, if given; they beat the stored setting."""
+    chosen = cli_value or os.environ.get("YTDESK_DOWNLOAD_DIR")
+    return Path(chosen).expanduser().resolve() if chosen else None

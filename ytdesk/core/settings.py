@@ -1,0 +1,110 @@
+"""Every setting, declared once (name, type, default, description), read through one accessor.
+
+Values are stored as JSON in the `setting` table; a setting never stored reads as its default.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .models import Setting
+from .paths import default_download_dir
+
+QUALITIES = ("best", "1080", "720", "480", "audio")
+AUDIO_FORMATS = ("m4a", "mp3")
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    name: str
+    type: type
+    default: Any
+    description: str
+    choices: tuple | None = None
+    minimum: float | None = None
+
+
+SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
+    SettingSpec("download_dir", str, "", "Folder videos are saved in (empty: Videos/ytdesk)."),
+    SettingSpec("quality", str, "best", "Default quality for new downloads.", QUALITIES),
+    SettingSpec("audio_format", str, "m4a", "Format of audio-only downloads.", AUDIO_FORMATS),
+    SettingSpec("concurrency", int, 3, "Downloads running at once.", minimum=1),
+    SettingSpec("per_site_concurrency", int, 2, "Downloads running at once from one site.",
+                minimum=1),
+    SettingSpec("retry_attempts", int, 5, "Attempts before a job is given up.", minimum=1),
+    SettingSpec("retry_base_seconds", float, 5.0, "First retry waits this long.", minimum=0),
+    SettingSpec("retry_factor", float, 2.0, "Each retry waits this many times longer.",
+                minimum=1),
+    SettingSpec("retry_cap_seconds", float, 300.0, "No retry waits longer than this.",
+                minimum=0),
+    SettingSpec("rate_limit_hold_seconds", float, 120.0,
+                "How long a site that said 'too many requests' is left alone.", minimum=0),
+    SettingSpec("rate_limit_hold_cap_seconds", float, 3600.0,
+                "Longest hold of a site that keeps saying 'too many requests'.", minimum=0),
+    SettingSpec("socket_timeout", float, 20.0, "Seconds without data before a connection "
+                "counts as dropped.", minimum=1),
+    SettingSpec("ask_before_adding", bool, False, "Show the add dialog for a dropped URL."),
+    SettingSpec("start_minimised", bool, False, "Start in the tray, without the window."),
+)}
+
+
+class SettingError(ValueError):
+    """A setting name or value that cannot be used; the message says why."""
+
+
+def _coerce(spec: SettingSpec, value: Any) -> Any:
+    try:
+        if spec.type is bool and isinstance(value, str):
+            lowered = value.strip().lower()
+            if lowered not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+                raise ValueError(value)
+            coerced = lowered in ("true", "1", "yes", "on")
+        else:
+            coerced = spec.type(value)
+    except (TypeError, ValueError):
+        raise SettingError(f"{spec.name} must be a {spec.type.__name__}, not {value!r}.") from None
+    if spec.choices and coerced not in spec.choices:
+        raise SettingError(f"{spec.name} must be one of {', '.join(spec.choices)}.")
+    if spec.minimum is not None and coerced < spec.minimum:
+        raise SettingError(f"{spec.name} must be at least {spec.minimum:g}.")
+    return coerced
+
+
+class Settings:
+    """The one way to read and write settings. `overrides` (from --download-dir or
+    environment variables) win over stored values for this process only."""
+
+    def __init__(self, overrides: dict[str, Any] | None = None):
+        self._overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+
+    def get(self, name: str) -> Any:
+        spec = self._spec(name)
+        if name in self._overrides:
+            return _coerce(spec, self._overrides[name])
+        row = Setting.get_or_none(Setting.name == name)
+        if row is None:
+            return spec.default
+        try:
+            return _coerce(spec, json.loads(row.value))
+        except (SettingError, json.JSONDecodeError):
+            return spec.default  # a value stored by another version: fall back, never crash
+
+    def set(self, name: str, value: Any) -> None:
+        spec = self._spec(name)
+        coerced = _coerce(spec, value)
+        with Setting._meta.database.atomic():
+            Setting.replace(name=name, value=json.dumps(coerced)).execute()
+
+    def download_dir(self) -> Path:
+        chosen = self.get("download_dir")
+        return Path(chosen).expanduser() if chosen else default_download_dir()
+
+    @staticmethod
+    def _spec(name: str) -> SettingSpec:
+        try:
+            return SPECS[name]
+        except KeyError:
+            raise SettingError(f"There is no setting called {name!r}.") from None

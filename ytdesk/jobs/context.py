@@ -1,0 +1,94 @@
+"""What a job kind's function gets: its job, and ways to report progress, log, check for a
+stop and queue children. Reports leave the worker thread as queued Qt signals."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from ytdesk.core import jobstore
+from ytdesk.core.models import Job
+from ytdesk.core.settings import Settings
+from ytdesk.ytdl.progress import Progress
+
+from .joblog import JobLogFile
+
+SIGNAL_INTERVAL = 0.1  # progress reaches the UI at most ~10 times a second per job
+DB_INTERVAL = 1.0  # and the DB at most once a second
+
+
+class JobSignals(QObject):
+    """A QRunnable is not a QObject: this carries its reports to the manager's thread."""
+
+    progress = Signal(int, float, "qint64", "qint64", float, float)
+    log = Signal(int, int, str)
+    added = Signal(list)
+    titled = Signal(int, str)
+    finished = Signal(int, str, str)  # id, status, why the queue must pause (or "")
+
+
+def _or_unknown(value: float | None) -> float:
+    return -1.0 if value is None else float(value)
+
+
+class JobContext:
+    def __init__(self, job: Job, settings: Settings, log_path: Path, signals: JobSignals):
+        self.job_id: int = job.id
+        self.url: str = job.url
+        self.kind: str = job.kind
+        self.priority: int = job.priority
+        self.payload: dict[str, Any] = jobstore.payload(job)
+        self.settings = settings
+        self._signals = signals
+        self._log_file = JobLogFile(log_path)
+        self._stop = threading.Event()
+        self._stop_reason: str | None = None
+        self._last_signal = 0.0
+        self._last_db = 0.0
+
+    # -- asked by the manager (GUI thread) -------------------------------------------------
+    def request_stop(self, reason: str) -> None:
+        if not self._stop.is_set():
+            self._stop_reason = reason
+            self._stop.set()
+
+    # -- used by the job kind (worker thread) ----------------------------------------------
+    def stop_reason(self) -> str | None:
+        return self._stop_reason if self._stop.is_set() else None
+
+    def log(self, level: int, message: str) -> None:
+        line = self._log_file.write(level, message)
+        if level >= logging.INFO:
+            self._signals.log.emit(self.job_id, level, line)
+
+    def progress(self, p: Progress) -> None:
+        stamp = time.monotonic()
+        complete = p.fraction is not None and p.fraction >= 1.0
+        if complete or stamp - self._last_signal >= SIGNAL_INTERVAL:
+            self._last_signal = stamp
+            self._signals.progress.emit(self.job_id, _or_unknown(p.fraction), p.downloaded,
+                                        p.total if p.total else -1,
+                                        _or_unknown(p.speed), _or_unknown(p.eta))
+        if complete or stamp - self._last_db >= DB_INTERVAL:
+            self._last_db = stamp
+            jobstore.save_progress(self.job_id, progress=p.fraction, downloaded_bytes=p.downloaded,
+                                   total_bytes=p.total, speed=p.speed, eta=p.eta)
+
+    def set_title(self, title: str | None) -> None:
+        if title:
+            jobstore.save_progress(self.job_id, title=title)
+            self._signals.titled.emit(self.job_id, title)
+
+    def enqueue_children(self, new_jobs: list[jobstore.NewJob]) -> list[int]:
+        ids = jobstore.add_jobs(new_jobs)
+        if ids:
+            self._signals.added.emit(ids)
+        return ids
+
+    def close(self) -> None:
+        self._log_file.close()

@@ -1,0 +1,249 @@
+"""JobManager: the queue every part of ytdesk talks to (GUI, CLI, tray).
+
+It writes every request to the DB first, then says so with a signal; it claims runnable
+jobs atomically in the DB (so two processes on one data dir never run the same job), runs
+them on its own QThreadPool, renews their leases, and recovers jobs whose owner died.
+All its signals are emitted on the thread the manager lives on.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import socket
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile, QObject, QThreadPool, QTimer, Signal, Slot
+
+from ytdesk.core import jobstates as st
+from ytdesk.core import jobstore
+from ytdesk.core.jobstore import NewJob
+from ytdesk.core.models import Job
+from ytdesk.core.paths import Paths
+from ytdesk.core.settings import Settings
+
+from .context import JobContext, JobSignals
+from .kinds import KINDS
+from .runner import JobRunner
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 30.0  # a job whose owner is silent this long is taken back
+RENEW_EVERY_MS = 5_000
+POLL_EVERY_MS = 500  # due retries, holds ending, work queued by another process
+_counter = itertools.count(1)
+
+
+def _owner_lock_path(paths: Paths, owner: str) -> Path:
+    return paths.locks / (owner.replace(":", "_").replace("/", "_") + ".lock")
+
+
+class JobManager(QObject):
+    jobAdded = Signal(list)  # ids, one emit per enqueue call (a bulk add is one signal)
+    jobChanged = Signal(int, str)  # id, status
+    jobProgress = Signal(int, float, "qint64", "qint64", float, float)
+    # id, fraction (-1 unknown), bytes, total (-1), speed B/s (-1), ETA s (-1)
+    jobLog = Signal(int, int, str)  # id, logging level, timestamped line
+    jobFinished = Signal(int, str)  # id, status it ended in (succeeded, failed, waiting...)
+    queuePaused = Signal(str)  # why (e.g. disk full)
+    queueResumed = Signal()
+    idle = Signal()  # nothing queued, running or waiting anywhere
+
+    def __init__(self, paths: Paths, settings: Settings, parent: QObject | None = None,
+                 concurrency: int | None = None):
+        super().__init__(parent)
+        self.paths = paths
+        self.settings = settings
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{int(time.time() * 1000)}:{next(_counter)}"
+        self._concurrency_override = concurrency
+        self._pool = QThreadPool(self)
+        self._running: dict[int, JobRunner] = {}
+        self._accepting = False
+        self._paused_reason: str | None = None
+        self._lock = QLockFile(str(_owner_lock_path(paths, self.owner)))
+        self._lock.setStaleLockTime(0)
+        self._renew_timer = QTimer(self, interval=RENEW_EVERY_MS, timeout=self._renew)
+        self._poll_timer = QTimer(self, interval=POLL_EVERY_MS, timeout=self._tick)
+
+    # -- life ------------------------------------------------------------------------------
+    def start(self) -> list[int]:
+        """Take back interrupted jobs, then start running the queue. Returns recovered ids."""
+        self.paths.ensure()
+        self._lock.tryLock(0)
+        recovered = self.recover()
+        self._accepting = True
+        self._pool.setMaxThreadCount(self.concurrency())
+        self._renew_timer.start()
+        self._poll_timer.start()
+        QTimer.singleShot(0, self._schedule)
+        return recovered
+
+    def recover(self) -> list[int]:
+        recovered = jobstore.recover_interrupted(self.owner, self._owner_is_dead)
+        for job_id in recovered:
+            log.info("job %s was interrupted; it is queued again", job_id)
+            self.jobChanged.emit(job_id, st.QUEUED)
+        return recovered
+
+    def shutdown(self, timeout_s: float = 10.0) -> bool:
+        """Stop claiming, ask running jobs to stop (their .part files stay), wait for them.
+        Returns True if every job stopped in time."""
+        self._accepting = False
+        self._renew_timer.stop()
+        self._poll_timer.stop()
+        for runner in list(self._running.values()):
+            runner.context.request_stop("shutdown")
+        done = self._pool.waitForDone(int(timeout_s * 1000))
+        self._lock.unlock()
+        return done
+
+    def concurrency(self) -> int:
+        return self._concurrency_override or self.settings.get("concurrency")
+
+    def set_concurrency(self, value: int | None) -> None:
+        self._concurrency_override = value
+        self._pool.setMaxThreadCount(self.concurrency())
+        self._schedule()
+
+    @property
+    def running_ids(self) -> list[int]:
+        return list(self._running)
+
+    @property
+    def paused_reason(self) -> str | None:
+        return self._paused_reason
+
+    # -- requests ----------------------------------------------------------------------------
+    def enqueue(self, kind: str, url: str, payload: dict | None = None, priority: int = 0,
+                parent_id: int | None = None, title: str | None = None) -> int:
+        return self.enqueue_many([NewJob(kind, url, payload or {}, priority, parent_id, title)])[0]
+
+    def enqueue_many(self, new_jobs: list[NewJob]) -> list[int]:
+        """Write all the jobs in one transaction, then say so once."""
+        for job in new_jobs:
+            if job.kind not in KINDS:
+                raise ValueError(f"There is no job kind {job.kind!r}.")
+        ids = jobstore.add_jobs(new_jobs)
+        if ids:
+            self.jobAdded.emit(ids)
+            self._schedule_soon()
+        return ids
+
+    def pause(self, job_id: int) -> str:
+        return self._ask(job_id, "pause")
+
+    def cancel(self, job_id: int) -> str:
+        return self._ask(job_id, "cancel")
+
+    def _ask(self, job_id: int, action: str) -> str:
+        status = jobstore.ask(job_id, action)
+        runner = self._running.get(job_id)
+        if runner is not None:
+            runner.context.request_stop(action)  # ours: stop now, not at the next lease tick
+        else:
+            self.jobChanged.emit(job_id, status)
+        return status
+
+    def resume(self, job_id: int) -> None:
+        jobstore.resume(job_id)
+        self.jobChanged.emit(job_id, st.QUEUED)
+        self._schedule_soon()
+
+    def retry(self, job_id: int) -> None:
+        jobstore.retry(job_id)
+        self.jobChanged.emit(job_id, st.QUEUED)
+        self._schedule_soon()
+
+    def pause_queue(self, reason: str) -> None:
+        self._paused_reason = reason
+        self.queuePaused.emit(reason)
+
+    def resume_queue(self) -> None:
+        self._paused_reason = None
+        self.queueResumed.emit()
+        self._schedule_soon()
+
+    # -- scheduling ---------------------------------------------------------------------------
+    def _schedule_soon(self) -> None:
+        QTimer.singleShot(0, self._schedule)
+
+    @Slot()
+    def _schedule(self) -> None:
+        limit = self.concurrency()
+        while self._accepting and self._paused_reason is None and len(self._running) < limit:
+            job = jobstore.claim_next(self.owner, LEASE_SECONDS,
+                                      self.settings.get("per_site_concurrency"))
+            if job is None:
+                break
+            self._start(job)
+
+    def _start(self, job: Job) -> None:
+        signals = JobSignals()
+        signals.progress.connect(self._on_progress)
+        signals.log.connect(self._on_log)
+        signals.added.connect(self._on_added)
+        signals.titled.connect(self._on_titled)
+        signals.finished.connect(self._on_finished)
+        context = JobContext(job, self.settings, self.paths.job_log(job.id), signals)
+        runner = JobRunner(job, self.owner, context, KINDS[job.kind], signals)
+        self._running[job.id] = runner
+        self.jobChanged.emit(job.id, st.RUNNING)
+        self._pool.start(runner)
+
+    @Slot()
+    def _tick(self) -> None:
+        self._schedule()
+        if not self._running and not jobstore.has_active_jobs():
+            self.idle.emit()
+
+    @Slot()
+    def _renew(self) -> None:
+        asked = jobstore.renew_leases(self.owner, LEASE_SECONDS)
+        for job_id, action in asked.items():  # asked by another process (e.g. the CLI)
+            runner = self._running.get(job_id)
+            if runner is not None and action in ("pause", "cancel"):
+                runner.context.request_stop(action)
+        self.recover()
+
+    def _owner_is_dead(self, owner: str) -> bool:
+        """An owner holds a lock file while it lives; a lock we can take is a dead owner's."""
+        path = _owner_lock_path(self.paths, owner)
+        if not path.exists():
+            return True
+        probe = QLockFile(str(path))
+        probe.setStaleLockTime(0)
+        if probe.tryLock(0):
+            probe.unlock()
+            return True
+        return False
+
+    # -- reports from runners (queued onto this thread) ------------------------------------
+    @Slot(int, float, "qint64", "qint64", float, float)
+    def _on_progress(self, job_id, fraction, done, total, speed, eta) -> None:
+        self.jobProgress.emit(job_id, fraction, done, total, speed, eta)
+
+    @Slot(int, int, str)
+    def _on_log(self, job_id: int, level: int, line: str) -> None:
+        self.jobLog.emit(job_id, level, line)
+
+    @Slot(list)
+    def _on_added(self, ids: list) -> None:
+        self.jobAdded.emit(ids)
+        self._schedule_soon()
+
+    @Slot(int, str)
+    def _on_titled(self, job_id: int, title: str) -> None:
+        self.jobChanged.emit(job_id, st.RUNNING)
+
+    @Slot(int, str, str)
+    def _on_finished(self, job_id: int, status: str, pause_reason: str) -> None:
+        runner = self._running.pop(job_id, None)
+        if runner is not None:
+            runner.signals.deleteLater()
+        self.jobChanged.emit(job_id, status)
+        self.jobFinished.emit(job_id, status)
+        if pause_reason:
+            self.pause_queue(pause_reason)
+        self._schedule_soon()

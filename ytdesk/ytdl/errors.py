@@ -1,0 +1,148 @@
+"""What went wrong, in a person's words, and what the queue should do about it.
+
+yt-dlp reports most failures as a DownloadError whose text carries the real cause; the
+original exception is kept in `exc_info`. We look at the exception chain first (HTTP
+status, errno) and fall back to the text.
+"""
+
+from __future__ import annotations
+
+import errno
+import re
+from dataclasses import dataclass
+
+from yt_dlp.networking.exceptions import HTTPError, TransportError
+from yt_dlp.utils import DownloadCancelled
+
+TRANSIENT = "transient"  # retry with backoff
+RATE_LIMITED = "rate_limited"  # hold the whole site, then retry
+PERMANENT = "permanent"  # fail now; retrying cannot help
+LOCAL = "local"  # this machine's problem (disk, permissions): pause the queue
+
+
+class JobStopped(DownloadCancelled):
+    """Raised from a progress hook when the user paused or cancelled the job, or the app is
+    shutting down. yt-dlp stops at once and keeps the .part file for a later resume."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "pause", "cancel" or "shutdown"
+
+
+class OutsideDownloadDir(Exception):
+    """A file name that would land outside the download folder (e.g. a '..' title)."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    kind: str
+    sentence: str
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_PERMANENT_TEXT = [
+    (re.compile(r"unsupported url", re.I),
+     "ytdesk found no video it can download at this address (the site is not supported)."),
+    (re.compile(r"private video|video is private", re.I), "This video is private."),
+    (re.compile(r"has been removed|video unavailable|no longer available|been terminated", re.I),
+     "This video is no longer available on the site."),
+    (re.compile(r"requested format is not available", re.I),
+     "The site does not offer this video in the chosen quality; pick another quality."),
+    (re.compile(r"confirm your age|age[- ]restricted", re.I),
+     "The site only shows this video to signed-in adults."),
+    (re.compile(r"members[- ]only|join this channel", re.I),
+     "This video is for the channel's paying members only."),
+    (re.compile(r"outside the download folder", re.I), None),
+]
+_RATE_LIMIT_TEXT = re.compile(
+    r"http error 429|too many requests|confirm you.?re not a bot|rate.?limit", re.I)
+_TRANSIENT_TEXT = re.compile(
+    r"timed out|connection (reset|refused|aborted)|incompleteread|remote end closed|"
+    r"did not get any data|giving up after|temporary failure|broken pipe|"
+    r"unable to download (webpage|json)|content too short|read error|"
+    r"http error 5\d\d", re.I)
+
+
+def clean_message(text: str) -> str:
+    text = _ANSI.sub("", str(text)).strip()
+    return re.sub(r"^(ERROR|WARNING):\s*", "", text)
+
+
+def _chain(exc: BaseException):
+    seen: set[int] = set()
+    stack = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        exc_info = getattr(current, "exc_info", None)
+        if exc_info and len(exc_info) > 1:
+            stack.append(exc_info[1])
+        stack.extend([getattr(current, "cause", None), current.__cause__, current.__context__])
+
+
+def _http_failure(status: int) -> Failure | None:
+    if status == 429:
+        return Failure(RATE_LIMITED, "The site says too many requests (HTTP 429); "
+                                     "ytdesk leaves it alone for a while and tries again.")
+    if status in (404, 410):
+        return Failure(PERMANENT, f"The site says there is nothing at this address "
+                                  f"(HTTP {status}): the video may have been removed.")
+    if status == 401:
+        return Failure(PERMANENT, "The site wants you to sign in to see this (HTTP 401).")
+    if status >= 500:
+        return Failure(TRANSIENT, f"The site had a server error (HTTP {status}).")
+    if status == 403:
+        # Often an expired signed media URL: a new attempt extracts fresh ones.
+        return Failure(TRANSIENT, "The site refused the download (HTTP 403).")
+    return None
+
+
+def _os_failure(error: OSError) -> Failure | None:
+    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        where = f" ({error.filename})" if error.filename else ""
+        return Failure(LOCAL, f"The disk is full{where}. Free some space, then resume the queue.")
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        where = f" to {error.filename}" if error.filename else " to the download folder"
+        return Failure(LOCAL, f"ytdesk is not allowed to write{where}. Choose another download "
+                              "folder or fix its permissions, then resume the queue.")
+    return None
+
+
+def classify(exc: BaseException) -> Failure:
+    """Turn any exception from a job into a kind and one plain sentence."""
+    text = clean_message(str(exc))
+    for link in _chain(exc):
+        if isinstance(link, OutsideDownloadDir):
+            return Failure(PERMANENT, str(link))
+        if isinstance(link, HTTPError):
+            found = _http_failure(link.status)
+            if found:
+                return found
+        if isinstance(link, OSError) and not isinstance(link, TransportError):
+            found = _os_failure(link)
+            if found:
+                return found
+    status = re.search(r"HTTP Error (\d{3})", text)
+    if status:
+        found = _http_failure(int(status.group(1)))
+        if found:
+            return found
+    if re.search(r"no space left on device", text, re.I):
+        return Failure(LOCAL, "The disk is full. Free some space, then resume the queue.")
+    if re.search(r"permission denied|read-only file system", text, re.I):
+        return Failure(LOCAL, f"ytdesk is not allowed to write a file: {text}. Choose another "
+                              "download folder or fix its permissions, then resume the queue.")
+    if _RATE_LIMIT_TEXT.search(text):
+        return Failure(RATE_LIMITED, "The site is limiting requests; ytdesk leaves it alone "
+                                     "for a while and tries again.")
+    for pattern, sentence in _PERMANENT_TEXT:
+        if pattern.search(text):
+            return Failure(PERMANENT, sentence or text)
+    if _TRANSIENT_TEXT.search(text) or isinstance(exc, (TransportError, TimeoutError,
+                                                        ConnectionError)):
+        return Failure(TRANSIENT, f"The connection failed: {text}")
+    # Unknown errors are retried: giving up too early loses work, retrying costs only time.
+    return Failure(TRANSIENT, text or type(exc).__name__)

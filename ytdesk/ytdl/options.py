@@ -1,0 +1,86 @@
+"""The one place that builds yt-dlp's options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+# yt-dlp picks the best streams within the limit and merges video+audio with ffmpeg;
+# the fallbacks keep a video downloadable when only a single muxed file exists.
+FORMATS = {
+    "best": "bv*+ba/b",
+    "1080": "bv*[height<=1080]+ba/b[height<=1080]/bv*+ba/b",
+    "720": "bv*[height<=720]+ba/b[height<=720]/bv*+ba/b",
+    "480": "bv*[height<=480]+ba/b[height<=480]/bv*+ba/b",
+    "audio": "ba[ext=m4a]/ba/b",
+}
+OUTPUT_TEMPLATE = "%(channel,uploader,playlist_uploader|Unknown channel)s/%(title)s [%(id)s].%(ext)s"
+
+
+def ffmpeg_path() -> str | None:
+    """The ffmpeg that ships with imageio-ffmpeg, so users need no system ffmpeg."""
+    try:
+        import imageio_ffmpeg
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError):
+        return None
+
+
+def js_runtimes() -> dict[str, dict[str, str]]:
+    """The deno wheel's binary: yt-dlp needs a JavaScript runtime for YouTube."""
+    try:
+        import deno
+        return {"deno": {"path": deno.find_deno_bin()}}
+    except (ImportError, FileNotFoundError, RuntimeError):
+        return {"deno": {}}
+
+
+@dataclass
+class DownloadChoice:
+    quality: str = "best"
+    audio_format: str = "m4a"
+
+
+def build_options(*, download_dir: Path, choice: DownloadChoice, logger: Any,
+                  progress_hook: Callable[[dict], None] | None = None,
+                  archive: Any = None, socket_timeout: float = 20.0,
+                  temp_dir: Path | None = None) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "logger": logger,
+        "noprogress": True,
+        "quiet": False,
+        "no_warnings": False,
+        "color": {"stdout": "no_color", "stderr": "no_color"},
+        "paths": {"home": str(download_dir)},
+        "outtmpl": {"default": OUTPUT_TEMPLATE},
+        "format": FORMATS[choice.quality],
+        "merge_output_format": "mp4/mkv",
+        "continuedl": True,
+        "nopart": False,
+        "overwrites": False,
+        "retries": 3,
+        "fragment_retries": 3,
+        "file_access_retries": 1,
+        "socket_timeout": socket_timeout,
+        "windowsfilenames": True,  # names valid on every OS, so a library can move
+        "trim_file_name": 200,
+        "js_runtimes": js_runtimes(),
+        "noplaylist": False,
+        "ignoreerrors": False,
+        "postprocessors": [],
+    }
+    if temp_dir is not None:
+        options["paths"]["temp"] = str(temp_dir)
+    ffmpeg = ffmpeg_path()
+    if ffmpeg:
+        options["ffmpeg_location"] = ffmpeg
+    if choice.quality == "audio":
+        options["postprocessors"].append({
+            "key": "FFmpegExtractAudio", "preferredcodec": choice.audio_format,
+            "preferredquality": "192"})
+    if progress_hook is not None:
+        options["progress_hooks"] = [progress_hook]
+    if archive is not None:
+        options["download_archive"] = archive
+    return options
