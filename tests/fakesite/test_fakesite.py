@@ -102,6 +102,7 @@ def test_status_fault_times_then_normal(site):
     site.set_fault('/api/video/v4', '429', times=1)
     with pytest.raises(urllib.error.HTTPError) as exc:
         fetch(f'{site.base_url}/api/video/v4')
+    exc.value.close()  # an HTTPError holds the open response
     assert exc.value.code == 429 and exc.value.headers['Retry-After'] == '1'
     assert fetch(f'{site.base_url}/api/video/v4').status == 200
     assert [r[3] for r in site.requests('/api/video/v4')] == [429, 200]
@@ -160,7 +161,9 @@ def test_range_requests(site, media):
         assert r.read() == data
     with pytest.raises(urllib.error.HTTPError) as exc:
         fetch(url, f'bytes={len(data)}-')
+    exc.value.close()
     assert exc.value.code == 416
+    assert exc.value.headers['Content-Range'] == f'bytes */{len(data)}'
     with fetch(url, method='HEAD') as r:
         assert r.headers['Content-Length'] == str(len(data)) and r.read() == b''
 

@@ -49,6 +49,20 @@ class JobLogger:
         self._write(logging.ERROR, msg)
 
 
+class _DotFreePathFields(PostProcessor):
+    """yt-dlp's sanitising keeps a field that is just "." or ".." as it is, and such a
+    channel name would be a folder meaning "here" or "up". Renamed before names are made."""
+
+    FIELDS = ("channel", "uploader", "playlist_uploader", "title")
+
+    def run(self, info):
+        for field in self.FIELDS:
+            value = info.get(field)
+            if isinstance(value, str) and value.strip() and not value.strip(". "):
+                info[field] = value.replace(".", "\uff0e")  # a full-width dot, like yt-dlp's ⧸
+        return [], info
+
+
 class _StayInsideDownloadDir(PostProcessor):
     """Runs before the download: refuses a file name that resolves outside the folder."""
 
@@ -87,6 +101,7 @@ class Engine:
                                 logger=JobLogger(log), progress_hook=self._tracker.hook,
                                 archive=self.archive, socket_timeout=socket_timeout)
         self.ydl = YoutubeDL(options)
+        self.ydl.add_post_processor(_DotFreePathFields(None), when="pre_process")
         self.ydl.add_post_processor(_StayInsideDownloadDir(download_dir), when="before_dl")
 
     def close(self) -> None:
@@ -133,7 +148,8 @@ class Engine:
                 continue
             if self.is_container(entry) and depth < _MAX_NESTING:
                 yield from self.walk_videos(entry, depth + 1)
-            elif entry.get("_type") in URL_TYPES and not self._is_single_video(entry):
+            elif (entry.get("_type") in URL_TYPES and not self.in_library(entry)
+                  and not self._is_single_video(entry)):
                 if depth >= _MAX_NESTING:
                     continue
                 opened = self._resolve(entry)

@@ -1,0 +1,51 @@
+"""Fixtures shared by the whole suite: a fresh data dir and library DB per test, the local
+fake video site, and a started JobManager. Nothing here touches the internet."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+# yt-dlp loads plugins once, at the first YoutubeDL() of the process: the fake site's
+# extractor must be importable before any test creates one.
+TESTS_DIR = Path(__file__).resolve().parent
+PLUGINS_DIR = TESTS_DIR / "plugins"
+if str(PLUGINS_DIR) not in sys.path:
+    sys.path.insert(0, str(PLUGINS_DIR))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from fakesite import FakeSite, make_media  # noqa: E402
+
+from support import make_home  # noqa: E402
+
+
+@pytest.fixture
+def home(tmp_path):
+    made = make_home(tmp_path)
+    yield made
+    made.db.close()
+
+
+@pytest.fixture(scope="session")
+def media(tmp_path_factory):
+    return make_media(tmp_path_factory.mktemp("fakesite-media"))
+
+
+@pytest.fixture
+def site(media):
+    with FakeSite(media) as running:
+        yield running
+    assert running.errors == [], running.errors
+
+
+@pytest.fixture
+def manager(home, qtbot):
+    from ytdesk.jobs.manager import JobManager
+
+    made = JobManager(home.paths, home.settings)
+    made.start()
+    yield made
+    made.shutdown(timeout_s=10)
