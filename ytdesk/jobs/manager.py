@@ -23,6 +23,7 @@ from ytdesk.core.jobstore import NewJob
 from ytdesk.core.models import Job
 from ytdesk.core.paths import Paths
 from ytdesk.core.settings import Settings
+from ytdesk.ytdl.options import find_tools
 
 from .context import JobContext, JobSignals
 from .kinds import KINDS
@@ -71,6 +72,7 @@ class JobManager(QObject):
     def start(self) -> list[int]:
         """Take back interrupted jobs, then start running the queue. Returns recovered ids."""
         self.paths.ensure()
+        find_tools()
         self._lock.tryLock(0)
         recovered = self.recover()
         self._accepting = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -18,6 +19,7 @@ FORMATS = {
 OUTPUT_TEMPLATE = "%(channel,uploader,playlist_uploader|Unknown channel)s/%(title)s [%(id)s].%(ext)s"
 
 
+@functools.cache
 def ffmpeg_path() -> str | None:
     """The ffmpeg that ships with imageio-ffmpeg, so users need no system ffmpeg."""
     try:
@@ -27,13 +29,26 @@ def ffmpeg_path() -> str | None:
         return None
 
 
-def js_runtimes() -> dict[str, dict[str, str]]:
-    """The deno wheel's binary: yt-dlp needs a JavaScript runtime for YouTube."""
+@functools.cache
+def _deno_path() -> str | None:
     try:
         import deno
-        return {"deno": {"path": deno.find_deno_bin()}}
+        return deno.find_deno_bin()
     except (ImportError, FileNotFoundError, RuntimeError):
-        return {"deno": {}}
+        return None
+
+
+def js_runtimes() -> dict[str, dict[str, str]]:
+    """The deno wheel's binary: yt-dlp needs a JavaScript runtime for YouTube."""
+    path = _deno_path()
+    return {"deno": {"path": path}} if path else {"deno": {}}
+
+
+def find_tools() -> None:
+    """Look up ffmpeg and deno once, on the calling thread: their finders read
+    `sysconfig`, whose first use is not thread-safe (it returned None to a pool thread)."""
+    ffmpeg_path()
+    _deno_path()
 
 
 @dataclass
