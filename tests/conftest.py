@@ -22,6 +22,13 @@ from fakesite import FakeSite, make_media  # noqa: E402
 from support import make_home  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_qapplication(qapp):
+    """Create the QApplication first, so no test (e.g. the CLI's `run`, which makes a
+    QCoreApplication when none exists) leaves the process without widgets support."""
+    return qapp
+
+
 @pytest.fixture
 def home(tmp_path):
     made = make_home(tmp_path)

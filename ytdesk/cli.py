@@ -131,15 +131,19 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
     wake = QTimer(interval=200)
     wake.timeout.connect(lambda: None)
     wake.start()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: QTimer.singleShot(0, stop))
-
-    for job_id in manager.start():
-        _say(f"job {job_id} interrupted earlier; queued again")
-    app.exec()
-    if not manager.shutdown(timeout_s=10):
-        _complain("some jobs did not stop within 10 s; they will be recovered on next start")
-    wake.stop()
+    previous = {signum: signal.signal(signum, lambda *_: QTimer.singleShot(0, stop))
+                for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        for job_id in manager.start():
+            _say(f"job {job_id} interrupted earlier; queued again")
+        app.exec()
+        if not manager.shutdown(timeout_s=10):
+            _complain("some jobs did not stop within 10 s; they will be recovered on next start")
+    finally:
+        wake.stop()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        manager.deleteLater()
     failed = [j for j, s in outcome.items() if s == st.FAILED]
     if failed or state["paused"]:
         return EXIT_FAILED

@@ -467,7 +467,7 @@ class FakeSite:
             + ''.join(items) + '</channel></rss>\n')
 
     def route(self, path: str) -> _Response:
-        """Map a request path (without query) + query dict to a response."""
+        """Map a raw request path (with optional ?page=N) to a response."""
         parsed = urllib.parse.urlsplit(path)
         query = urllib.parse.parse_qs(parsed.query)
         try:
