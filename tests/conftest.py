@@ -16,6 +16,8 @@ PLUGINS_DIR = TESTS_DIR / "plugins"
 if str(PLUGINS_DIR) not in sys.path:
     sys.path.insert(0, str(PLUGINS_DIR))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The fake site is on loopback: a proxy from the environment must never capture it.
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 from fakesite import FakeSite, make_media  # noqa: E402
 

@@ -77,6 +77,8 @@ def test_a_playlist_becomes_one_child_job_and_one_video_per_entry(site, home, ma
     assert sorted(v.video_id for v in Video.select()) == ["v1", "v2", "v3"]
     assert all(Path(v.filepath).exists() for v in Video.select())
     assert len(files_in(home.download_dir)) == 3
+    # Listing did not open each video's page: only the child jobs did, once each.
+    assert len(site.requests("/api/video/v1")) == 1
 
 
 def test_a_playlist_skips_videos_already_in_the_library(site, home, manager, qtbot):

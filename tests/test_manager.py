@@ -107,3 +107,33 @@ def test_two_managers_on_one_data_dir_never_run_one_job_twice(site, home, qtbot)
         assert len([e for e in events(job_id, "status") if e.to_status == "running"]) == 1
     assert {who for who, _ in started} == {"a", "b"}
     assert Video.select().count() == 8
+
+
+@pytest.fixture
+def cycle_kind():
+    """A kind that, like yt-dlp, leaves a reference cycle holding its context behind, and
+    collects garbage on the pool thread: earlier jobs' Qt objects must not die there."""
+    import gc
+
+    class Holder:
+        pass
+
+    def leave_a_cycle(ctx):
+        gc.collect()
+        holder = Holder()
+        holder.me, holder.log = holder, ctx.log
+        ctx.log(20, "working")
+        return "done"
+
+    kinds.KINDS["cycle-test"] = leave_a_cycle
+    yield
+    del kinds.KINDS["cycle-test"]
+
+
+def test_many_jobs_leaving_garbage_on_pool_threads_do_not_crash(home, manager, qtbot,
+                                                                 cycle_kind):
+    ids = manager.enqueue_many([jobstore.NewJob("cycle-test", f"https://a.example/{i}")
+                                for i in range(300)])
+    home.settings.set("per_site_concurrency", 3)
+    wait_until_idle(qtbot, manager)
+    assert {job(i).status for i in ids} == {"succeeded"}

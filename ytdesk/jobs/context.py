@@ -23,7 +23,7 @@ DB_INTERVAL = 1.0  # and the DB at most once a second
 
 
 class JobSignals(QObject):
-    """A QRunnable is not a QObject: this carries its reports to the manager's thread."""
+    """Carries a job's reports, emitted on a pool thread, to the manager's thread."""
 
     progress = Signal(int, float, "qint64", "qint64", float, float)
     log = Signal(int, int, str)

@@ -182,7 +182,9 @@ class JobManager(QObject):
             self._start(job)
 
     def _start(self, job: Job) -> None:
-        signals = JobSignals()
+        # Parented, so the C++ object is deleted by deleteLater on this thread, never by a
+        # garbage collection that happens to run on a pool thread (that aborted the process).
+        signals = JobSignals(self)
         signals.progress.connect(self._on_progress)
         signals.log.connect(self._on_log)
         signals.added.connect(self._on_added)
@@ -192,7 +194,7 @@ class JobManager(QObject):
         runner = JobRunner(job, self.owner, context, KINDS[job.kind], signals)
         self._running[job.id] = runner
         self.jobChanged.emit(job.id, st.RUNNING)
-        self._pool.start(runner)
+        self._pool.start(runner.run)
 
     @Slot()
     def _tick(self) -> None:

@@ -10,8 +10,6 @@ import logging
 import traceback
 from typing import Callable
 
-from PySide6.QtCore import QRunnable
-
 from ytdesk.core import jobstates as st
 from ytdesk.core import jobstore
 from ytdesk.core.clock import now
@@ -24,11 +22,12 @@ from .context import JobContext, JobSignals
 KindFunction = Callable[[JobContext], str]
 
 
-class JobRunner(QRunnable):
+class JobRunner:
+    """A plain object, not a QRunnable: the pool runs `run` through its own C++ wrapper, so
+    no Qt object's life depends on which thread Python's garbage collector runs in."""
+
     def __init__(self, job: Job, owner: str, context: JobContext, function: KindFunction,
                  signals: JobSignals):
-        super().__init__()
-        self.setAutoDelete(False)  # the manager keeps it until `finished` arrives
         self.job_id = job.id
         self.site = job.site
         self.attempts = job.attempts

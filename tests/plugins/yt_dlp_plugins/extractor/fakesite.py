@@ -50,6 +50,9 @@ class _FakeSiteBaseIE(InfoExtractor):
 
 class FakeSiteIE(_FakeSiteBaseIE):
     IE_NAME = 'fakesite'
+    # Declared like yt-dlp's own extractors, so a listing's entries are known to be videos
+    # without opening each one (ytdesk asks `is_single_video`).
+    _RETURN_TYPE = 'video'
     IE_DESC = 'Offline test site (tests/fakesite)'
     _VALID_URL = _BASE + r'/watch/(?P<id>[\w-]+)' + _END
 
@@ -104,6 +107,7 @@ class FakeSiteIE(_FakeSiteBaseIE):
 
 class FakeSitePlaylistIE(_FakeSiteBaseIE):
     IE_NAME = 'fakesite:playlist'
+    _RETURN_TYPE = 'playlist'
     _VALID_URL = _BASE + r'/playlist/(?P<id>[\w-]+)' + _END
 
     def _real_extract(self, url):
@@ -117,6 +121,7 @@ class FakeSitePlaylistIE(_FakeSiteBaseIE):
 
 class FakeSiteChannelIE(_FakeSiteBaseIE):
     IE_NAME = 'fakesite:channel'
+    _RETURN_TYPE = 'playlist'
     _VALID_URL = _BASE + r'/channel/(?P<id>[\w-]+)(?!/(?:videos|shorts)\b)' + _END
 
     def _real_extract(self, url):
@@ -135,6 +140,7 @@ class FakeSiteChannelIE(_FakeSiteBaseIE):
 
 class FakeSiteChannelTabIE(_FakeSiteBaseIE):
     IE_NAME = 'fakesite:tab'
+    _RETURN_TYPE = 'playlist'
     _VALID_URL = _BASE + r'/channel/(?P<id>[\w-]+)/(?P<tab>videos|shorts)' + _END
 
     def _real_extract(self, url):
