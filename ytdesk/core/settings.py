@@ -48,6 +48,9 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
                 "counts as dropped.", minimum=1),
     SettingSpec("ask_before_adding", bool, False, "Show the add dialog for a dropped URL."),
     SettingSpec("start_minimised", bool, False, "Start in the tray, without the window."),
+    SettingSpec("window_geometry", str, "", "The main window's size and place (Qt, base64)."),
+    SettingSpec("window_state", str, "", "The main window's toolbars and docks (Qt, base64)."),
+    SettingSpec("job_columns", str, "", "The job list's column widths and order (Qt, base64)."),
 )}
 
 

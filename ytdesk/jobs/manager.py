@@ -106,8 +106,12 @@ class JobManager(QObject):
 
     def set_concurrency(self, value: int | None) -> None:
         self._concurrency_override = value
+        self.apply_settings()
+
+    def apply_settings(self) -> None:
+        """Take changed settings (concurrency, limits) into use without a restart."""
         self._pool.setMaxThreadCount(self.concurrency())
-        self._schedule()
+        self._schedule_soon()
 
     @property
     def running_ids(self) -> list[int]:
