@@ -192,6 +192,22 @@ def retry(job_id: int) -> None:
                  error_kind=None, scheduled_at=0, finished_at=None)
 
 
+def remove(job_ids: Iterable[int]) -> list[int]:
+    """Take jobs off the list (their events go too; downloaded files stay). A running job
+    is left alone: it has to be cancelled or paused first."""
+    ids = list(job_ids)
+    removed: list[int] = []
+    with _db().atomic():
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            removable = [row.id for row in Job.select(Job.id).where(
+                Job.id.in_(chunk) & (Job.status != st.RUNNING))]
+            JobEvent.delete().where(JobEvent.job.in_(removable)).execute()
+            Job.delete().where(Job.id.in_(removable)).execute()
+            removed.extend(removable)
+    return removed
+
+
 def hold_site(site: str, base_seconds: float, cap_seconds: float, reason: str) -> float:
     """Leave a site alone for a while; each new strike doubles the hold. Returns its end."""
     stamp = now()

@@ -83,6 +83,7 @@ class Job(BaseModel):
     error = pw.TextField(null=True)
     error_kind = pw.CharField(null=True)
     result = pw.TextField(null=True)  # a short sentence on success: "queued 37 videos"
+    output_path = pw.TextField(null=True)  # the file a download made (for "open folder")
     owner = pw.CharField(null=True)
     lease_until = pw.FloatField(null=True)
     requested = pw.CharField(null=True)  # "pause" / "cancel", asked of the owner process

@@ -84,6 +84,10 @@ class JobContext:
             jobstore.save_progress(self.job_id, title=title)
             self._signals.titled.emit(self.job_id, title)
 
+    def set_output(self, path: str | None) -> None:
+        if path:
+            jobstore.save_progress(self.job_id, output_path=path)
+
     def enqueue_children(self, new_jobs: list[jobstore.NewJob]) -> list[int]:
         ids = jobstore.add_jobs(new_jobs)
         if ids:

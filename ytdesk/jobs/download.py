@@ -40,12 +40,13 @@ def run(ctx: JobContext) -> str:
         if engine.is_container(info):
             return _expand(ctx, engine, info)
         ctx.set_title(info.get("title"))
-        if engine.in_library(info):
-            return "Already in your library; nothing was downloaded."
-        done = engine.download(info)
+        done = None if engine.in_library(info) else engine.download(info)
         if done is None:
+            known = engine.identity(info) and library.find_video(*engine.identity(info))
+            ctx.set_output(known.filepath if known else None)
             return "Already in your library; nothing was downloaded."
         library.record_download(done.info, done.filepath, done.format_id)
+        ctx.set_output(done.filepath)
         return f"Saved {done.filepath}"
 
 

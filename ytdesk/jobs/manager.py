@@ -48,9 +48,11 @@ class JobManager(QObject):
     # id, fraction (-1 unknown), bytes, total (-1), speed B/s (-1), ETA s (-1)
     jobLog = Signal(int, int, str)  # id, logging level, timestamped line
     jobFinished = Signal(int, str)  # id, status it ended in (succeeded, failed, waiting...)
+    jobsRemoved = Signal(list)  # ids taken off the list
     queuePaused = Signal(str)  # why (e.g. disk full)
     queueResumed = Signal()
     idle = Signal()  # nothing queued, running or waiting anywhere
+    _written = Signal(list)  # from the writer thread: ids of a bulk add, now stored
 
     def __init__(self, paths: Paths, settings: Settings, parent: QObject | None = None,
                  concurrency: int | None = None):
@@ -60,6 +62,9 @@ class JobManager(QObject):
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{int(time.time() * 1000)}:{next(_counter)}"
         self._concurrency_override = concurrency
         self._pool = QThreadPool(self)
+        self._writer = QThreadPool(self)  # bulk adds, one at a time, never the download pool
+        self._writer.setMaxThreadCount(1)
+        self._written.connect(self._on_written)
         self._running: dict[int, JobRunner] = {}
         self._accepting = False
         self._paused_reason: str | None = None
@@ -98,6 +103,7 @@ class JobManager(QObject):
         for runner in list(self._running.values()):
             runner.context.request_stop("shutdown")
         done = self._pool.waitForDone(int(timeout_s * 1000))
+        self._writer.waitForDone(int(timeout_s * 1000))
         self._lock.unlock()
         return done
 
@@ -136,6 +142,32 @@ class JobManager(QObject):
             self.jobAdded.emit(ids)
             self._schedule_soon()
         return ids
+
+    def enqueue_many_later(self, new_jobs: list[NewJob]) -> None:
+        """Like enqueue_many, but the writing happens on a background thread, so dropping
+        10,000 links never freezes the window; `jobAdded` follows when they are stored."""
+        for job in new_jobs:
+            if job.kind not in KINDS:
+                raise ValueError(f"There is no job kind {job.kind!r}.")
+
+        def write() -> None:
+            self._written.emit(jobstore.add_jobs(new_jobs))
+
+        self._writer.start(write)
+
+    @Slot(list)
+    def _on_written(self, ids: list) -> None:
+        if ids:
+            self.jobAdded.emit(ids)
+            self._schedule_soon()
+
+    def remove(self, job_ids: list[int]) -> list[int]:
+        removed = jobstore.remove(job_ids)
+        for job_id in removed:
+            self.paths.job_log(job_id).unlink(missing_ok=True)
+        if removed:
+            self.jobsRemoved.emit(removed)
+        return removed
 
     def pause(self, job_id: int) -> str:
         return self._ask(job_id, "pause")
