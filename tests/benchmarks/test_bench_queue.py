@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from fakesite import make_big_file
 from report import report
 from support import job
@@ -111,6 +112,7 @@ def test_download_50mb_through_the_manager_vs_bare_yt_dlp(site, home, manager, q
            manager_median_s=statistics.median(our_times), ratio=ratio)
 
 
+@pytest.mark.timeout(3600)
 def test_peak_rss_of_cli_run_with_10000_queued_jobs(site, home, tmp_path):
     tiny = site.media["audio"]  # ~90 KB: the queue, not the media, is what is measured
     site.add_file("tiny.m4a", tiny)

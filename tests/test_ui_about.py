@@ -1,0 +1,39 @@
+"""The About box: the versions a bug report needs, selectable and copyable."""
+
+from __future__ import annotations
+
+import pytest
+import yt_dlp.version
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from ytdesk import __version__
+from ytdesk.ui.about_dialog import AboutDialog
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+
+def test_about_shows_and_copies_the_versions(qtbot):
+    dialog = AboutDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    text = dialog.versions_label.text()
+    assert f"yt-dlp {yt_dlp.version.__version__}" in text
+    assert f"ytdesk {__version__}" in text
+    assert "ffmpeg " in text and "ffmpeg not found" not in text
+    assert "PySide6 6." in text and "Python 3." in text
+    assert dialog.versions_label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == text
+
+
+def test_a_missing_ffmpeg_reads_as_not_found(monkeypatch):
+    import imageio_ffmpeg
+
+    from ytdesk.ytdl import versions
+
+    def no_ffmpeg():
+        raise RuntimeError("No ffmpeg exe could be found.")
+
+    monkeypatch.setattr(imageio_ffmpeg, "get_ffmpeg_version", no_ffmpeg)
+    assert versions.ffmpeg_version.__wrapped__() == "not found"

@@ -1,0 +1,92 @@
+"""The settings dialog: what the user sets is stored and used at once; a refused change
+stores nothing."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+from ytdesk.core.settings import SPECS
+from ytdesk.ui.settings_dialog import SHOWN, SettingsDialog
+
+# The offscreen platform warns whenever a shown window's size limits change (it has no
+# window manager to tell); that is the test platform's gap, not the dialog's.
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def dialog(home, manager, qtbot):
+    made = SettingsDialog(home.settings, manager)
+    qtbot.addWidget(made)
+    made.show()
+    return made
+
+
+def press_ok(qtbot, dialog):
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+
+
+def test_the_dialog_shows_the_stored_settings(home, dialog):
+    values = dialog.values()
+    assert values["concurrency"] == 3
+    assert values["retry_base_seconds"] == pytest.approx(0.05)
+    assert values["download_dir"] == str(home.download_dir)
+    assert dialog.editors["concurrency"].minimum() == SPECS["concurrency"].minimum
+    assert dialog.editors["concurrency"].toolTip() == SPECS["concurrency"].description
+    assert dialog.editors["ask_before_adding"].text() == SHOWN["ask_before_adding"]
+
+
+def test_changes_are_stored_and_concurrency_applies_at_once(qtbot, home, manager, dialog):
+    dialog.editors["concurrency"].setValue(5)
+    quality = dialog.editors["quality"]
+    quality.setCurrentIndex(quality.findText("≤720p"))
+    dialog.editors["start_minimised"].setChecked(True)
+    press_ok(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert home.settings.get("concurrency") == 5
+    assert home.settings.get("quality") == "720"
+    assert home.settings.get("start_minimised") is True
+    assert manager.concurrency() == 5
+
+
+def test_a_refused_change_stores_nothing(qtbot, home, manager, dialog):
+    dialog.editors["concurrency"].setValue(5)
+    dialog.editors["download_dir"].setText("relative/folder")
+    press_ok(qtbot, dialog)
+    assert dialog.isVisible()  # still open, saying why
+    assert dialog.error_label.isVisible()
+    assert "not a full path" in dialog.error_label.text()
+    assert home.settings.get("concurrency") == 3
+    assert home.settings.get("download_dir") == str(home.download_dir)
+    assert manager.concurrency() == 3
+
+
+def test_a_retry_cap_below_the_first_wait_is_refused(qtbot, home, dialog):
+    dialog.editors["retry_base_seconds"].setValue(10)
+    dialog.editors["retry_cap_seconds"].setValue(5)
+    press_ok(qtbot, dialog)
+    assert "longest retry wait" in dialog.error_label.text()
+    assert home.settings.get("retry_base_seconds") == pytest.approx(0.05)
+    assert home.settings.get("retry_cap_seconds") == pytest.approx(0.2)
+
+
+def test_cancel_stores_nothing(qtbot, home, dialog):
+    dialog.editors["concurrency"].setValue(7)
+    dialog.reject()
+    assert home.settings.get("concurrency") == 3
+
+
+def test_a_value_the_settings_refuse_rolls_back_the_whole_change(qtbot, home, tmp_path,
+                                                                 dialog):
+    from ytdesk.core.settings import Settings
+
+    dialog.editors["download_dir"].setText(str(tmp_path / "elsewhere"))  # written first
+    quality = dialog.editors["quality"]
+    quality.addItem("4K", "4k")  # an editor out of step with its spec
+    quality.setCurrentIndex(quality.findData("4k"))
+    press_ok(qtbot, dialog)
+    assert "quality must be one of" in dialog.error_label.text()
+    assert Settings().get("download_dir") == ""  # stored value, without the test's override
+    assert home.settings.get("quality") == "best"

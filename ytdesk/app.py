@@ -1,0 +1,254 @@
+"""`ytdesk [--data-dir D] [--download-dir D] [URL...]`: the window app.
+
+Start-up runs in an order that never loses work:
+1. If a ytdesk already runs on this data dir, this one hands it the URLs and exits,
+   before touching the DB.
+2. The data dir and app log; the DB, migrated (after a backup); settings; the job manager.
+3. The main window; then the manager starts (taking back jobs a crash interrupted); then
+   the URLs from the command line are queued.
+On quit (last window closed, SIGTERM, Ctrl-C) the manager stops its jobs, whose partial
+files stay for next time, and then the DB closes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from dataclasses import dataclass, field
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+
+import qasync  # after PySide6, so qasync drives PySide6 and not another binding
+
+from ytdesk import __version__
+from ytdesk.core.paths import APP_NAME, Paths, download_dir_override, resolve_data_dir
+from ytdesk.ui import icons
+from ytdesk.ui.crash_dialog import CrashReporter
+from ytdesk.ui.single_instance import HandOver, InstanceServer, hand_over, server_name
+
+if TYPE_CHECKING:
+    import peewee
+
+    from ytdesk.core.settings import Settings
+    from ytdesk.jobs.manager import JobManager
+    from ytdesk.ui.main_window import MainWindow
+
+log = logging.getLogger("ytdesk.app")  # not "__main__" under `python -m`
+
+EXIT_OK, EXIT_FAILED = 0, 1
+# Nobody listening is known at once; these only run out when a ytdesk is there but slow.
+HAND_OVER_TIMEOUT_MS = 15_000
+STARTING_TIMEOUT_MS = 30_000  # a ytdesk started at the same moment may still be migrating
+SHUTDOWN_TIMEOUT_S = 10.0
+LOG_FILE_BYTES = 2 * 1024 * 1024
+LOG_FILES_KEPT = 3
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+@dataclass(frozen=True)
+class Options:
+    data_dir: Path
+    download_dir: Path | None
+    urls: list[str] = field(default_factory=list)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ytdesk", description=(
+        "Download, keep and play local copies of online video. URLs given here are queued; "
+        "if ytdesk is already running, they are handed to it."))
+    parser.add_argument("--version", action="version", version=f"ytdesk {__version__}")
+    parser.add_argument("--data-dir", help="where the library DB and logs live "
+                        "(default: $YTDESK_DATA_DIR or the user data folder)")
+    parser.add_argument("--download-dir", help="where videos are saved "
+                        "(default: $YTDESK_DOWNLOAD_DIR or the setting)")
+    parser.add_argument("urls", nargs="*", metavar="URL", help="videos, playlists or "
+                        "channels to download")
+    return parser
+
+
+def parse_args(argv: Sequence[str]) -> Options:
+    args = build_parser().parse_args(list(argv))
+    return Options(data_dir=resolve_data_dir(args.data_dir),
+                   download_dir=download_dir_override(args.download_dir), urls=args.urls)
+
+
+def log_to_stderr() -> None:
+    # A GUI started without a console (pythonw, a desktop launcher) has no stderr at all.
+    if sys.stderr is not None:
+        console = logging.StreamHandler()
+        console.setLevel(logging.WARNING)
+        console.setFormatter(logging.Formatter("ytdesk: %(levelname)s %(name)s: %(message)s"))
+        logging.getLogger().addHandler(console)
+
+
+def setup_logging(log_file: Path) -> logging.Handler:
+    """Send the whole app's logging to `log_file`, rotated so it never grows without end.
+    Returns the handler, so whoever set it up can take it down."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(log_file, maxBytes=LOG_FILE_BYTES,
+                                  backupCount=LOG_FILES_KEPT, encoding="utf-8")
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    return handler
+
+
+def make_application() -> QApplication:
+    # Qt gets no user text: its own options (-platform...) come from QT_* variables.
+    app = QApplication([sys.argv[0] if sys.argv and sys.argv[0] else APP_NAME])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_NAME)  # ties windows to resources/ytdesk.desktop (Wayland)
+    app.setWindowIcon(icons.app_icon())
+    # Monochrome icons are painted in the palette's text colour: repaint them for a new one.
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: icons.clear_cache())
+    return app
+
+
+def claim_or_hand_over(server: InstanceServer, urls: list[str]) -> int | None:
+    """None if this process is now the ytdesk for its data dir; otherwise the exit code,
+    after the URLs went to the ytdesk that is (or after telling the user why not)."""
+    outcome = hand_over(server.name, urls, HAND_OVER_TIMEOUT_MS)
+    if outcome is HandOver.NOT_RUNNING:
+        if server.listen():
+            return None
+        # Someone claimed the name after we looked: another ytdesk starting right now.
+        outcome = hand_over(server.name, urls, STARTING_TIMEOUT_MS)
+        if outcome is HandOver.NOT_RUNNING:
+            log.warning("cannot make sure only one ytdesk runs on this library; starting anyway")
+            return None
+    if outcome is HandOver.TAKEN:
+        log.info("handed %d URL(s) to the ytdesk already running", len(urls))
+        return EXIT_OK
+    text = ("ytdesk is already running for this library but did not answer. If it stays "
+            "stuck, close it (or end it) and start ytdesk again.")
+    log.warning(text)
+    QMessageBox.warning(None, APP_NAME, text)
+    return EXIT_FAILED
+
+
+@dataclass
+class Ytdesk:
+    """One running ytdesk, built by build_app and taken apart by close, in reverse order."""
+
+    paths: Paths
+    db: peewee.Database
+    settings: Settings
+    manager: JobManager
+    window: MainWindow
+    log_handler: logging.Handler
+
+    def close(self) -> None:
+        if not self.manager.shutdown(SHUTDOWN_TIMEOUT_S):
+            log.warning("some downloads did not stop within %g s; they resume next start",
+                        SHUTDOWN_TIMEOUT_S)
+        # Delete the Qt objects now, while the DB they may touch on the way out is open.
+        self.window.deleteLater()
+        self.manager.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        self.db.close()
+        log.info("ytdesk stopped")
+        logging.getLogger().removeHandler(self.log_handler)
+        self.log_handler.close()
+
+
+def build_app(options: Options, server: InstanceServer, reporter: CrashReporter) -> Ytdesk:
+    """Everything ytdesk is made of, built here and handed to whoever needs it."""
+    # Imported here, so a second start that only hands over its URLs stays quick.
+    from ytdesk.core import db as database
+    from ytdesk.core.settings import Settings
+    from ytdesk.jobs.manager import JobManager
+    from ytdesk.ui.main_window import MainWindow
+
+    paths = Paths(options.data_dir).ensure()
+    log_handler = setup_logging(paths.app_log)
+    reporter.set_log_path(paths.app_log)
+    log.info("ytdesk %s starting on %s", __version__, paths.data_dir)
+    db = database.open_database(paths.database)
+    database.migrate_up(db, paths.database, paths.backups)
+    override = options.download_dir
+    settings = Settings({"download_dir": str(override) if override else None})
+    manager = JobManager(paths, settings)
+    window = MainWindow(manager, settings, paths)
+    reporter.set_window(window)
+    server.urlsReceived.connect(window.add_urls)
+    server.raiseRequested.connect(window.bring_to_front)
+    # Starting minimised means starting in the tray; with no tray on this desktop (and
+    # until ytdesk has one) the window is the only way in, so it is shown regardless.
+    if not (settings.get("start_minimised") and QSystemTrayIcon.isSystemTrayAvailable()):
+        window.show()
+    manager.start()
+    if options.urls:
+        window.add_urls(options.urls)
+    return Ytdesk(paths, db, settings, manager, window, log_handler)
+
+
+def quit_on_signals(loop: asyncio.AbstractEventLoop, quit_app: Callable[[], None]
+                    ) -> QTimer | None:
+    """SIGTERM and Ctrl-C quit the way closing the window does. Returns a timer the caller
+    must keep while the app runs, where one is needed."""
+    try:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, quit_app)
+        return None
+    except NotImplementedError:
+        pass
+    # Windows: asyncio has no signal handlers there. Python runs a plain handler only when
+    # it gets control back from Qt's C++ loop; the timer gives it that five times a second.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: QTimer.singleShot(0, quit_app))
+    wake = QTimer(interval=200)
+    wake.timeout.connect(lambda: None)
+    wake.start()
+    return wake
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parse_args(sys.argv[1:] if argv is None else argv)
+    log_to_stderr()
+    app = make_application()
+    reporter = CrashReporter()
+    reporter.install()
+    try:
+        server = InstanceServer(server_name(options.data_dir))
+        exit_code = claim_or_hand_over(server, options.urls)
+        if exit_code is not None:
+            return exit_code
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        loop.set_exception_handler(reporter.report_async)
+
+        def quit_app() -> None:
+            app.closeAllWindows()  # lets the window save its geometry, as on a click
+            app.quit()
+
+        with loop:
+            wake = quit_on_signals(loop, quit_app)
+            try:
+                ytdesk = build_app(options, server, reporter)
+            except Exception:
+                reporter.report_now(*sys.exc_info())
+                server.close()
+                return EXIT_FAILED
+            loop.run_forever()
+            server.close()  # no hand-overs to a ytdesk that is going away
+            ytdesk.close()
+            if wake is not None:
+                wake.stop()
+        return EXIT_OK
+    finally:
+        reporter.uninstall()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,273 @@
+"""The add dialog: an address, what is at it (fetched while the user keeps typing), and how
+and where to download it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from ytdesk.core.settings import Settings
+from ytdesk.core.urls import check_url
+
+if TYPE_CHECKING:
+    from ytdesk.jobs.preview_task import PreviewService
+
+QUALITY_LABELS = {"best": "Best", "1080": "≤1080p", "720": "≤720p", "480": "≤480p",
+                  "audio": "Audio only"}
+DEBOUNCE_MS = 300  # a preview per keystroke would only be cancelled by the next one
+THUMBNAIL_SIZE = QSize(160, 90)
+THUMBNAIL_MAX_BYTES = 4 * 1024 * 1024  # a thumbnail larger than this is not a thumbnail
+THUMBNAIL_TIMEOUT_MS = 15_000
+
+
+@dataclass(frozen=True)
+class AddChoice:
+    url: str
+    quality: str  # one of ytdesk.core.settings.QUALITIES
+    download_dir: Path
+
+
+def format_duration(seconds: float) -> str:
+    whole = int(round(seconds))
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def _count_text(count: int, exact: bool) -> str:
+    if not exact:
+        return f"more than {count:,} videos"
+    return "1 video" if count == 1 else f"{count:,} videos"
+
+
+class AddDialog(QDialog):
+    def __init__(self, settings: Settings, preview_service: PreviewService, url: str = "",
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Add a download")
+        self._service = preview_service
+        self._requested: str | None = None  # the cleaned URL whose preview we wait for
+        self._choice: AddChoice | None = None
+        self._thumbnail_reply: QNetworkReply | None = None
+        self._network = QNetworkAccessManager(self)
+        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS,
+                                timeout=self._request_preview)
+
+        self.address = QLineEdit(placeholderText="https://…")
+        self.thumbnail_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.thumbnail_label.setFixedSize(THUMBNAIL_SIZE)
+        self.title_label = QLabel(wordWrap=True, textInteractionFlags=(
+            Qt.TextInteractionFlag.TextSelectableByMouse))
+        font = self.title_label.font()
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.uploader_label = QLabel(wordWrap=True)
+        self.details_label = QLabel()  # duration, or how many videos
+        self.busy = QProgressBar(minimum=0, maximum=0, textVisible=False)  # "working", no %
+        self.busy.setMaximumHeight(8)
+        self.error_label = QLabel(wordWrap=True)
+        self.reason_label = QLabel(wordWrap=True)  # why the address or folder is refused
+        self.quality = QComboBox()
+        for value, label in QUALITY_LABELS.items():
+            self.quality.addItem(label, value)
+        self.quality.setCurrentIndex(max(0, self.quality.findData(settings.get("quality"))))
+        self.folder = QLineEdit(str(settings.download_dir()))
+        choose = QPushButton("Choose…", clicked=self._choose_folder)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+            accepted=self.accept, rejected=self.reject)
+        self.accept_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+        facts = QVBoxLayout()
+        for widget in (self.title_label, self.uploader_label, self.details_label, self.busy,
+                       self.error_label):
+            facts.addWidget(widget)
+        facts.addStretch()
+        preview_row = QHBoxLayout()
+        preview_row.addWidget(self.thumbnail_label, 0, Qt.AlignmentFlag.AlignTop)
+        preview_row.addLayout(facts, 1)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(choose)
+        form = QFormLayout()
+        form.addRow("Address:", self.address)
+        form.addRow(preview_row)
+        form.addRow("Quality:", self.quality)
+        form.addRow("Save in:", folder_row)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.reason_label)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+
+        preview_service.ready.connect(self._on_ready)
+        preview_service.failed.connect(self._on_failed)
+        self.address.textChanged.connect(self._address_changed)
+        self.folder.textChanged.connect(self._update_acceptable)
+        self._clear_preview()
+        self.address.setText(url)
+        self._update_acceptable()
+        if self._debounce.isActive():  # a URL handed in is looked at without waiting
+            self._debounce.stop()
+            self._request_preview()
+
+    # -- what the caller gets ------------------------------------------------------------
+    def choice(self) -> AddChoice | None:
+        """What to download and how, once the dialog was accepted; None otherwise."""
+        return self._choice
+
+    def accept(self) -> None:
+        url = check_url(self.address.text()).url
+        folder = self._folder()
+        if url is None or folder is None:
+            return
+        self._choice = AddChoice(url, self.quality.currentData(), folder)
+        super().accept()
+
+    def done(self, result: int) -> None:
+        self._debounce.stop()
+        if self._requested is not None:
+            self._service.cancel()  # nobody will look at the answer
+            self._requested = None
+        self._abort_thumbnail()
+        super().done(result)
+
+    # -- address and preview -------------------------------------------------------------
+    @Slot(str)
+    def _address_changed(self, text: str) -> None:
+        checked = check_url(text)
+        self._update_acceptable()
+        if checked.url is not None and checked.url == self._requested:
+            return  # e.g. a space typed after the same address: its preview still holds
+        self._debounce.stop()
+        if self._requested is not None:
+            self._service.cancel()
+            self._requested = None
+        self._clear_preview()
+        if checked.ok:
+            self._debounce.start()
+
+    @Slot()
+    def _request_preview(self) -> None:
+        checked = check_url(self.address.text())
+        if not checked.ok:
+            return
+        self._requested = checked.url
+        self.busy.show()
+        self._service.request(checked.url)
+
+    @Slot(object)
+    def _on_ready(self, preview) -> None:
+        if preview.url != self._requested:
+            return  # the service is shared: this answers someone else's question
+        self.busy.hide()
+        self.title_label.setText(preview.title)
+        self.uploader_label.setText(preview.uploader or "")
+        if preview.is_playlist:
+            self.details_label.setText(_count_text(preview.entry_count, preview.count_is_exact))
+            self.accept_button.setText(
+                f"Download all {preview.entry_count:,} videos" if preview.count_is_exact
+                else f"Download all videos ({_count_text(preview.entry_count, False)})")
+        elif preview.duration is not None:
+            self.details_label.setText(format_duration(preview.duration))
+        if preview.thumbnail_url:
+            self._fetch_thumbnail(preview.thumbnail_url)
+
+    @Slot(str, str)
+    def _on_failed(self, url: str, sentence: str) -> None:
+        if url != self._requested:
+            return
+        self.busy.hide()
+        self.error_label.setText(f"{sentence} You can still add the address.")
+        self.error_label.show()
+
+    def _clear_preview(self) -> None:
+        self._abort_thumbnail()
+        self.busy.hide()
+        self.error_label.hide()
+        self.error_label.clear()
+        self.title_label.clear()
+        self.uploader_label.clear()
+        self.details_label.clear()
+        self.thumbnail_label.clear()
+        self.accept_button.setText("Download")
+
+    # -- thumbnail: Qt's async network access, so the GUI thread never waits -------------
+    def _fetch_thumbnail(self, url: str) -> None:
+        self._abort_thumbnail()
+        if not check_url(url).ok:
+            return
+        request = QNetworkRequest(QUrl(url))
+        request.setTransferTimeout(THUMBNAIL_TIMEOUT_MS)
+        request.setAttribute(QNetworkRequest.Attribute.RedirectPolicyAttribute,
+                             QNetworkRequest.RedirectPolicy.UserVerifiedRedirectPolicy)
+        reply = self._network.get(request)
+        self._thumbnail_reply = reply
+        reply.redirected.connect(lambda target: self._check_redirect(reply, target))
+        reply.downloadProgress.connect(lambda received, _total: self._check_size(reply, received))
+        reply.finished.connect(lambda: self._thumbnail_arrived(reply))
+
+    @staticmethod
+    def _check_redirect(reply: QNetworkReply, target: QUrl) -> None:
+        # Only to another web address: never file: or any other local scheme.
+        if target.scheme() in ("http", "https"):
+            reply.redirectAllowed.emit()
+        else:
+            reply.abort()
+
+    @staticmethod
+    def _check_size(reply: QNetworkReply, received: int) -> None:
+        if received > THUMBNAIL_MAX_BYTES:
+            reply.abort()
+
+    def _thumbnail_arrived(self, reply: QNetworkReply) -> None:
+        reply.deleteLater()
+        if reply is not self._thumbnail_reply:
+            return
+        self._thumbnail_reply = None
+        if reply.error() != QNetworkReply.NetworkError.NoError:
+            return  # a missing picture is not worth a message; the facts are shown
+        image = QImage.fromData(reply.readAll())
+        if image.isNull():
+            return
+        self.thumbnail_label.setPixmap(QPixmap.fromImage(image.scaled(
+            THUMBNAIL_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation)))
+
+    def _abort_thumbnail(self) -> None:
+        reply, self._thumbnail_reply = self._thumbnail_reply, None
+        if reply is not None:
+            reply.abort()  # its finished() still arrives and deletes it
+
+    # -- folder and quality -------------------------------------------------------------
+    @Slot()
+    def _choose_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Save videos in", self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
+
+    def _folder(self) -> Path | None:
+        text = self.folder.text().strip()
+        if not text:
+            return None
+        folder = Path(text).expanduser()
+        return folder if folder.is_absolute() else None
+
+    @Slot()
+    def _update_acceptable(self) -> None:
+        checked = check_url(self.address.text())
+        if not checked.ok:
+            reason = checked.reason
+        elif self._folder() is None:
+            reason = "Choose the folder to save in (a full path, such as one from Choose…)."
+        else:
+            reason = ""
+        self.reason_label.setText(reason)
+        self.reason_label.setVisible(bool(reason))
+        self.accept_button.setEnabled(not reason)

@@ -1,0 +1,155 @@
+"""The settings dialog: the settings a person changes, each shown by its declared spec (type,
+minimum, choices, description), written together or not at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
+                               QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from ytdesk.core.models import Setting
+from ytdesk.core.paths import default_download_dir
+from ytdesk.core.settings import SPECS, SettingError, Settings
+
+from .add_dialog import QUALITY_LABELS
+
+if TYPE_CHECKING:
+    from ytdesk.jobs.manager import JobManager
+
+# The settings shown, in order, with their short labels; everything else about each one
+# (type, minimum, choices, the longer description) comes from its spec.
+SHOWN = {
+    "download_dir": "Download folder",
+    "quality": "Default quality",
+    "audio_format": "Audio format",
+    "concurrency": "Downloads at once",
+    "per_site_concurrency": "Downloads at once per site",
+    "retry_attempts": "Retry attempts",
+    "retry_base_seconds": "First retry after",
+    "retry_cap_seconds": "Longest retry wait",
+    "ask_before_adding": "Ask before adding a dropped link",
+    "start_minimised": "Start minimised",
+}
+# Specs declare minimums only; a spin box needs a top too, far above any sensible value.
+INT_MAXIMUM = 999
+SECONDS_MAXIMUM = 86_400.0
+CHOICE_LABELS = {"quality": QUALITY_LABELS}
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, manager: JobManager, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self._settings = settings
+        self._manager = manager
+        self.editors: dict[str, QWidget] = {}
+        form = QFormLayout()
+        for name, label in SHOWN.items():
+            editor = self._editor(name, settings.get(name))
+            editor.setToolTip(SPECS[name].description)
+            self.editors[name] = editor
+            if isinstance(editor, QCheckBox):
+                editor.setText(label)
+                form.addRow(editor)
+            elif name == "download_dir":
+                row = QHBoxLayout()
+                row.addWidget(editor, 1)
+                row.addWidget(QPushButton("Choose…", clicked=self._choose_folder))
+                form.addRow(f"{label}:", row)
+            else:
+                form.addRow(f"{label}:", editor)
+        self._shown = self.values()  # only what the user changes is written
+        self.error_label = QLabel(wordWrap=True)
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+            accepted=self.accept, rejected=self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+    def _editor(self, name: str, value: Any) -> QWidget:
+        spec = SPECS[name]
+        if spec.type is bool:
+            return QCheckBox(checked=bool(value))
+        if spec.choices:
+            combo = QComboBox()
+            labels = CHOICE_LABELS.get(name, {})
+            for choice in spec.choices:
+                combo.addItem(labels.get(choice, choice), choice)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            return combo
+        if spec.type is int:
+            box = QSpinBox(maximum=INT_MAXIMUM)
+            box.setMinimum(int(spec.minimum or 0))
+            box.setValue(int(value))
+            return box
+        if spec.type is float:
+            box = QDoubleSpinBox(decimals=2, maximum=SECONDS_MAXIMUM, suffix=" s")
+            box.setMinimum(float(spec.minimum or 0))
+            box.setValue(float(value))
+            return box
+        edit = QLineEdit(str(value))
+        if name == "download_dir":
+            edit.setPlaceholderText(str(default_download_dir()))
+        return edit
+
+    def values(self) -> dict[str, Any]:
+        """What the editors show now, by setting name."""
+        found: dict[str, Any] = {}
+        for name, editor in self.editors.items():
+            if isinstance(editor, QCheckBox):
+                found[name] = editor.isChecked()
+            elif isinstance(editor, QComboBox):
+                found[name] = editor.currentData()
+            elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
+                found[name] = editor.value()
+            else:
+                found[name] = editor.text().strip()
+        return found
+
+    def accept(self) -> None:
+        values = self.values()
+        problem = self._problem(values)
+        if problem is None:
+            try:
+                self._write({name: value for name, value in values.items()
+                             if value != self._shown[name]})
+            except SettingError as error:
+                problem = str(error)
+        if problem is not None:
+            self.error_label.setText(problem)
+            self.error_label.show()
+            return
+        self._manager.apply_settings()  # concurrency takes effect now, not at the next start
+        super().accept()
+
+    @staticmethod
+    def _problem(values: dict[str, Any]) -> str | None:
+        """What the specs cannot say: rules between settings, and what a folder must be."""
+        folder = values["download_dir"]
+        if folder and not Path(folder).expanduser().is_absolute():
+            return (f"The download folder '{folder}' is not a full path; choose one with "
+                    "Choose…, or leave it empty for the usual Videos/ytdesk.")
+        if values["retry_cap_seconds"] < values["retry_base_seconds"]:
+            return "The longest retry wait cannot be shorter than the first retry's wait."
+        return None
+
+    def _write(self, changed: dict[str, Any]) -> None:
+        # One transaction: a value refused halfway leaves every setting as it was.
+        with Setting._meta.database.atomic():
+            for name, value in changed.items():
+                self._settings.set(name, value)
+
+    @Slot()
+    def _choose_folder(self) -> None:
+        editor = self.editors["download_dir"]
+        chosen = QFileDialog.getExistingDirectory(
+            self, "Save videos in", editor.text() or str(default_download_dir()))
+        if chosen:
+            editor.setText(chosen)
