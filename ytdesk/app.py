@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QEvent, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 import qasync  # after PySide6, so qasync drives PySide6 and not another binding
 
@@ -183,9 +183,11 @@ def build_app(options: Options, server: InstanceServer, reporter: CrashReporter)
     reporter.set_window(window)
     server.urlsReceived.connect(window.add_urls)
     server.raiseRequested.connect(window.bring_to_front)
-    # Starting minimised means starting in the tray; with no tray on this desktop (and
-    # until ytdesk has one) the window is the only way in, so it is shown regardless.
-    if not (settings.get("start_minimised") and QSystemTrayIcon.isSystemTrayAvailable()):
+    # Until ytdesk has a tray icon, "start minimised" minimises to the taskbar: a window
+    # hidden with no tray to bring it back would leave the user no way in.
+    if settings.get("start_minimised"):
+        window.showMinimized()
+    else:
         window.show()
     manager.start()
     if options.urls:

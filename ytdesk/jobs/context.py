@@ -7,16 +7,17 @@ import logging
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from ytdesk.core import jobstore
 from ytdesk.core.models import Job
 from ytdesk.core.settings import Settings
-from ytdesk.ytdl.progress import Progress
-
 from .joblog import JobLogFile
+
+if TYPE_CHECKING:  # yt-dlp is imported by the job, on its thread, not by the window
+    from ytdesk.ytdl.progress import Progress
 
 SIGNAL_INTERVAL = 0.1  # progress reaches the UI at most ~10 times a second per job
 DB_INTERVAL = 1.0  # and the DB at most once a second
@@ -44,7 +45,7 @@ class JobContext:
         self.priority: int = job.priority
         self.payload: dict[str, Any] = jobstore.payload(job)
         self.settings = settings
-        self._signals = signals
+        self.signals = signals
         self._log_file = JobLogFile(log_path)
         self._stop = threading.Event()
         self._stop_reason: str | None = None
@@ -64,14 +65,14 @@ class JobContext:
     def log(self, level: int, message: str) -> None:
         line = self._log_file.write(level, message)
         if level >= logging.INFO:
-            self._signals.log.emit(self.job_id, level, line)
+            self.signals.log.emit(self.job_id, level, line)
 
-    def progress(self, p: Progress) -> None:
+    def progress(self, p: "Progress") -> None:
         stamp = time.monotonic()
         complete = p.fraction is not None and p.fraction >= 1.0
         if complete or stamp - self._last_signal >= SIGNAL_INTERVAL:
             self._last_signal = stamp
-            self._signals.progress.emit(self.job_id, _or_unknown(p.fraction), p.downloaded,
+            self.signals.progress.emit(self.job_id, _or_unknown(p.fraction), p.downloaded,
                                         p.total if p.total else -1,
                                         _or_unknown(p.speed), _or_unknown(p.eta))
         if complete or stamp - self._last_db >= DB_INTERVAL:
@@ -82,7 +83,7 @@ class JobContext:
     def set_title(self, title: str | None) -> None:
         if title:
             jobstore.save_progress(self.job_id, title=title)
-            self._signals.titled.emit(self.job_id, title)
+            self.signals.titled.emit(self.job_id, title)
 
     def set_output(self, path: str | None) -> None:
         if path:
@@ -91,7 +92,7 @@ class JobContext:
     def enqueue_children(self, new_jobs: list[jobstore.NewJob]) -> list[int]:
         ids = jobstore.add_jobs(new_jobs)
         if ids:
-            self._signals.added.emit(ids)
+            self.signals.added.emit(ids)
         return ids
 
     def close(self) -> None:

@@ -26,8 +26,7 @@ from ytdesk.core.settings import Settings
 from ytdesk.ytdl.options import find_tools
 
 from .context import JobContext, JobSignals
-from .kinds import KINDS
-from .runner import JobRunner
+from .kinds import KINDS, function_of
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +64,7 @@ class JobManager(QObject):
         self._writer = QThreadPool(self)  # bulk adds, one at a time, never the download pool
         self._writer.setMaxThreadCount(1)
         self._written.connect(self._on_written)
-        self._running: dict[int, JobRunner] = {}
+        self._running: dict[int, JobContext] = {}
         self._accepting = False
         self._paused_reason: str | None = None
         self._lock = QLockFile(str(_owner_lock_path(paths, self.owner)))
@@ -100,8 +99,8 @@ class JobManager(QObject):
         self._accepting = False
         self._renew_timer.stop()
         self._poll_timer.stop()
-        for runner in list(self._running.values()):
-            runner.context.request_stop("shutdown")
+        for context in list(self._running.values()):
+            context.request_stop("shutdown")
         done = self._pool.waitForDone(int(timeout_s * 1000))
         self._writer.waitForDone(int(timeout_s * 1000))
         self._lock.unlock()
@@ -177,9 +176,9 @@ class JobManager(QObject):
 
     def _ask(self, job_id: int, action: str) -> str:
         status = jobstore.ask(job_id, action)
-        runner = self._running.get(job_id)
-        if runner is not None:
-            runner.context.request_stop(action)  # ours: stop now, not at the next lease tick
+        context = self._running.get(job_id)
+        if context is not None:
+            context.request_stop(action)  # ours: stop now, not at the next lease tick
         else:
             self.jobChanged.emit(job_id, status)
         return status
@@ -227,10 +226,21 @@ class JobManager(QObject):
         signals.titled.connect(self._on_titled)
         signals.finished.connect(self._on_finished)
         context = JobContext(job, self.settings, self.paths.job_log(job.id), signals)
-        runner = JobRunner(job, self.owner, context, KINDS[job.kind], signals)
-        self._running[job.id] = runner
+        self._running[job.id] = context
         self.jobChanged.emit(job.id, st.RUNNING)
-        self._pool.start(runner.run)
+        owner = self.owner
+
+        def work() -> None:
+            # Imported here, on the pool thread: the runner and the kinds pull in yt-dlp.
+            from .runner import JobRunner
+            try:
+                function = function_of(job.kind)
+            except (KeyError, ImportError) as exc:
+                def function(ctx, exc=exc):
+                    raise RuntimeError(f"ytdesk cannot run jobs of kind {job.kind!r}: {exc}")
+            JobRunner(job, owner, context, function, signals).run()
+
+        self._pool.start(work)
 
     @Slot()
     def _tick(self) -> None:
@@ -242,9 +252,9 @@ class JobManager(QObject):
     def _renew(self) -> None:
         asked = jobstore.renew_leases(self.owner, LEASE_SECONDS)
         for job_id, action in asked.items():  # asked by another process (e.g. the CLI)
-            runner = self._running.get(job_id)
-            if runner is not None and action in ("pause", "cancel"):
-                runner.context.request_stop(action)
+            context = self._running.get(job_id)
+            if context is not None and action in ("pause", "cancel"):
+                context.request_stop(action)
         self.recover()
 
     def _owner_is_dead(self, owner: str) -> bool:
@@ -279,9 +289,9 @@ class JobManager(QObject):
 
     @Slot(int, str, str)
     def _on_finished(self, job_id: int, status: str, pause_reason: str) -> None:
-        runner = self._running.pop(job_id, None)
-        if runner is not None:
-            runner.signals.deleteLater()
+        context = self._running.pop(job_id, None)
+        if context is not None:
+            context.signals.deleteLater()
         self.jobChanged.emit(job_id, status)
         self.jobFinished.emit(job_id, status)
         if pause_reason:

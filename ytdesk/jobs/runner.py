@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import logging
 import traceback
-from typing import Callable
-
 from ytdesk.core import jobstates as st
 from ytdesk.core import jobstore
 from ytdesk.core.clock import now
@@ -18,8 +16,7 @@ from ytdesk.core.retry import RetryPolicy
 from ytdesk.ytdl.errors import LOCAL, PERMANENT, RATE_LIMITED, Failure, JobStopped, classify
 
 from .context import JobContext, JobSignals
-
-KindFunction = Callable[[JobContext], str]
+from .kinds import KindFunction
 
 
 class JobRunner:
@@ -45,8 +42,9 @@ class JobRunner:
             except JobStopped as stop:
                 status = self._stopped(stop.reason)
             except Exception as exc:  # every failure ends in a sentence, never a dead thread
-                ctx.log(logging.DEBUG, traceback.format_exc())
                 failure = classify(exc)
+                if not failure.understood:  # a 404 needs no traceback; a surprise does
+                    ctx.log(logging.DEBUG, traceback.format_exc())
                 ctx.log(logging.ERROR, failure.sentence)
                 status = self._failed(failure)
                 if failure.kind == LOCAL:

@@ -98,6 +98,7 @@ class JobPanel(QWidget):
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([600, 300])  # the list first; the log's size hint would win
         layout = QVBoxLayout(self)
         layout.addWidget(self.stats)
         layout.addLayout(filters)

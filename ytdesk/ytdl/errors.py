@@ -37,6 +37,7 @@ class OutsideDownloadDir(Exception):
 class Failure:
     kind: str
     sentence: str
+    understood: bool = True  # False: no rule matched; the traceback is worth keeping
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -145,4 +146,4 @@ def classify(exc: BaseException) -> Failure:
                                                         ConnectionError)):
         return Failure(TRANSIENT, f"The connection failed: {text}")
     # Unknown errors are retried: giving up too early loses work, retrying costs only time.
-    return Failure(TRANSIENT, text or type(exc).__name__)
+    return Failure(TRANSIENT, text or type(exc).__name__, understood=False)
