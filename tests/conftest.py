@@ -11,8 +11,7 @@ import pytest
 
 # yt-dlp loads plugins once, at the first YoutubeDL() of the process: the fake site's
 # extractor must be importable before any test creates one.
-TESTS_DIR = Path(__file__).resolve().parent
-PLUGINS_DIR = TESTS_DIR / "plugins"
+PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
 if str(PLUGINS_DIR) not in sys.path:
     sys.path.insert(0, str(PLUGINS_DIR))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

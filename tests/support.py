@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,3 +61,14 @@ def events(job_id: int, kind: str | None = None) -> list[JobEvent]:
 
 def job(job_id: int) -> Job:
     return Job.get_by_id(job_id)
+
+
+PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
+
+
+def subprocess_env() -> dict[str, str]:
+    """The environment for a ytdesk child process: offscreen, with the fake site's plugin."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(PLUGINS_DIR), env.get("PYTHONPATH", "")])
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    return env

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from support import events, job
+from support import events, job, subprocess_env
 
 from ytdesk.core import jobstore
 from ytdesk.core.models import Job, Video
 
-from conftest import PLUGINS_DIR
-
 
 def cli(home, *args: str) -> list[str]:
     return [sys.executable, "-m", "ytdesk", *home.cli_args(), *args]
-
-
-def cli_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(PLUGINS_DIR), env.get("PYTHONPATH", "")])
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    return env
 
 
 def wait_for(condition, timeout: float, what: str) -> None:
@@ -42,7 +32,7 @@ def test_sigkill_mid_download_then_restart_finishes_everything(site, home):
     ids = jobstore.add_jobs([jobstore.NewJob("download", site.video_url(v)) for v in ("v1", "v3")])
     parts = lambda: list(home.download_dir.rglob("*.part"))  # noqa: E731
 
-    runner = subprocess.Popen(cli(home, "run", "--concurrency", "1"), env=cli_env(),
+    runner = subprocess.Popen(cli(home, "run", "--concurrency", "1"), env=subprocess_env(),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         wait_for(lambda: parts() and parts()[0].stat().st_size > size // 4, 60, "a .part file")
@@ -56,7 +46,7 @@ def test_sigkill_mid_download_then_restart_finishes_everything(site, home):
     partial_size = parts()[0].stat().st_size
 
     site.clear_faults()
-    again = subprocess.run(cli(home, "run", "--until-idle"), env=cli_env(), capture_output=True,
+    again = subprocess.run(cli(home, "run", "--until-idle"), env=subprocess_env(), capture_output=True,
                            text=True, timeout=120)
 
     assert again.returncode == 0, again.stderr
@@ -80,7 +70,7 @@ def test_two_processes_on_one_data_dir_never_run_one_job_twice(site, home):
     ids = jobstore.add_jobs([jobstore.NewJob("download", site.video_url(v)) for v in videos])
     home.settings.set("per_site_concurrency", 4)
     runs = [subprocess.Popen(cli(home, "run", "--until-idle", "--concurrency", "2"),
-                             env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True) for _ in range(2)]
     outputs = [r.communicate(timeout=180) for r in runs]
 

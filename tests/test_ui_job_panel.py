@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
-from support import job, wait_until_idle
+from support import events, job, wait_until_idle
 
 from ytdesk.core.models import Job
 from ytdesk.ui.main_window import MainWindow
@@ -179,3 +179,29 @@ def test_window_geometry_and_columns_are_remembered(home, manager, qtbot):
     qtbot.addWidget(second)
     assert (second.width(), second.height()) == (700, 510)
     assert second.jobs.table.horizontalHeader().sectionSize(1) == 133
+
+
+def test_keyboard_shortcuts_retry_remove_and_focus_the_address(site, window, qtbot):
+    window.add_urls([site.video_url("gone")])
+    qtbot.waitUntil(lambda: Job.select().count() == 1, timeout=5_000)
+    job_id = Job.get().id
+    qtbot.waitUntil(lambda: shown_status(window, job_id) == "failed", timeout=20_000)
+    table = window.jobs.table
+    window.activateWindow()
+    table.setFocus()
+    window.jobs.select_job(job_id)
+    qtbot.waitUntil(lambda: window.jobs.actions["retry"].isEnabled(), timeout=5_000)
+
+    qtbot.keyClick(table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: job(job_id).attempts == 1 and job(job_id).status == "failed"
+                    and len([e for e in events(job_id, "status")
+                             if e.to_status == "queued"]) == 2, timeout=20_000)
+    qtbot.waitUntil(lambda: shown_status(window, job_id) == "failed", timeout=10_000)
+    window.jobs.select_job(job_id)
+    qtbot.waitUntil(lambda: window.jobs.actions["remove"].isEnabled(), timeout=5_000)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 0, timeout=5_000)
+    assert Job.select().count() == 0
+
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.address.hasFocus()

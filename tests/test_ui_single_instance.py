@@ -20,7 +20,7 @@ from ytdesk.core.paths import resolve_data_dir
 from ytdesk.ui import single_instance
 from ytdesk.ui.single_instance import HandOver, InstanceServer, hand_over, server_name
 
-from conftest import PLUGINS_DIR
+from support import subprocess_env
 
 URLS = ["https://example.com/watch?v=1", "https://example.com/playlist?list=2"]
 
@@ -158,13 +158,6 @@ def ytdesk(home, *args: str) -> list[str]:
     return [sys.executable, "-m", "ytdesk.app", *home.cli_args(), *args]
 
 
-def app_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(PLUGINS_DIR), env.get("PYTHONPATH", "")])
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    return env
-
-
 def wait_for(condition, timeout: float, what: str, process=None) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -187,7 +180,7 @@ def test_a_second_ytdesk_hands_its_url_to_the_first_which_downloads_it(site, hom
     first_url, second_url = site.video_url("v1"), site.video_url("v3")
     name = server_name(resolve_data_dir(str(home.paths.data_dir)))
 
-    first = subprocess.Popen(ytdesk(home, first_url), env=app_env(), stdout=subprocess.PIPE,
+    first = subprocess.Popen(ytdesk(home, first_url), env=subprocess_env(), stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:
         # Ready once it answers a hand-over (with no URLs: that only raises its window).
@@ -196,7 +189,7 @@ def test_a_second_ytdesk_hands_its_url_to_the_first_which_downloads_it(site, hom
         wait_for(lambda: jobs_for(first_url), 30, "the first ytdesk to queue its URL", first)
 
         started = time.monotonic()
-        second = subprocess.run(ytdesk(home, second_url), env=app_env(), capture_output=True,
+        second = subprocess.run(ytdesk(home, second_url), env=subprocess_env(), capture_output=True,
                                 text=True, timeout=120)
         assert second.returncode == 0, second.stderr
         assert time.monotonic() - started < 30  # it handed over and left; no second window

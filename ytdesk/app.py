@@ -28,7 +28,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 import qasync  # after PySide6, so qasync drives PySide6 and not another binding
 
 from ytdesk import __version__
-from ytdesk.core.paths import APP_NAME, Paths, download_dir_override, resolve_data_dir
+from ytdesk.core.paths import (APP_NAME, Paths, add_location_arguments, download_dir_override,
+                               resolve_data_dir)
 from ytdesk.ui import icons
 from ytdesk.ui.crash_dialog import CrashReporter
 from ytdesk.ui.single_instance import HandOver, InstanceServer, hand_over, server_name
@@ -64,10 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Download, keep and play local copies of online video. URLs given here are queued; "
         "if ytdesk is already running, they are handed to it."))
     parser.add_argument("--version", action="version", version=f"ytdesk {__version__}")
-    parser.add_argument("--data-dir", help="where the library DB and logs live "
-                        "(default: $YTDESK_DATA_DIR or the user data folder)")
-    parser.add_argument("--download-dir", help="where videos are saved "
-                        "(default: $YTDESK_DOWNLOAD_DIR or the setting)")
+    add_location_arguments(parser)
     parser.add_argument("urls", nargs="*", metavar="URL", help="videos, playlists or "
                         "channels to download")
     return parser

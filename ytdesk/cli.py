@@ -17,7 +17,8 @@ from ytdesk.core import jobstore, library
 from ytdesk.core.clock import iso
 from ytdesk.core.jobstore import PRIORITIES, NewJob
 from ytdesk.core.models import Job, Video
-from ytdesk.core.paths import Paths, download_dir_override, resolve_data_dir
+from ytdesk.core.paths import (Paths, add_location_arguments, download_dir_override,
+                               resolve_data_dir)
 from ytdesk.core.settings import Settings
 from ytdesk.core.urls import check_url
 
@@ -243,10 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ytdesk-cli", description=(
         "Queue downloads, run the queue and look at the library ytdesk shares with its window."))
     parser.add_argument("--version", action="version", version=f"ytdesk {__version__}")
-    parser.add_argument("--data-dir", help="where the library DB and logs live "
-                        "(default: $YTDESK_DATA_DIR or the user data folder)")
-    parser.add_argument("--download-dir", help="where videos are saved "
-                        "(default: $YTDESK_DOWNLOAD_DIR or the setting)")
+    add_location_arguments(parser)
     parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

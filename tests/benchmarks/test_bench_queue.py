@@ -6,8 +6,6 @@ baseline measured in the same run on the same machine.
 
 from __future__ import annotations
 
-import os
-import resource
 import sqlite3
 import statistics
 import subprocess
@@ -18,12 +16,10 @@ from pathlib import Path
 import pytest
 from fakesite import make_big_file
 from report import report
-from support import job
+from support import job, subprocess_env
 
 from ytdesk.core.jobstore import NewJob
 from ytdesk.core.models import Job
-
-from conftest import PLUGINS_DIR
 
 N = 10_000
 
@@ -120,7 +116,7 @@ def test_peak_rss_of_cli_run_with_10000_queued_jobs(site, home, tmp_path):
         site.add_video(f"q{i}", f"Queued video {i}", media="big", big_file="tiny.m4a")
     from ytdesk.core import jobstore
     jobstore.add_jobs([NewJob("download", site.video_url(f"q{i}")) for i in range(N)])
-    env = dict(os.environ, PYTHONPATH=str(PLUGINS_DIR), QT_QPA_PLATFORM="offscreen")
+    env = subprocess_env()
 
     baseline = subprocess.run(
         [sys.executable, "-c", "import resource, PySide6.QtCore, yt_dlp, peewee; "

@@ -46,6 +46,14 @@ class Paths:
         return self
 
 
+def add_location_arguments(parser) -> None:
+    """--data-dir and --download-dir, worded the same for ytdesk and ytdesk-cli."""
+    parser.add_argument("--data-dir", help="where the library DB and logs live "
+                        "(default: $YTDESK_DATA_DIR or the user data folder)")
+    parser.add_argument("--download-dir", help="where videos are saved "
+                        "(default: $YTDESK_DOWNLOAD_DIR or the setting)")
+
+
 def resolve_data_dir(cli_value: str | None = None) -> Path:
     """--data-dir wins over $YTDESK_DATA_DIR, which wins over the platform's user data dir."""
     chosen = cli_value or os.environ.get("YTDESK_DATA_DIR")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import (QFormLayout, QLabel, QPlainTextEdit, QSplitter, QTabWidget,
+from PySide6.QtWidgets import (QFormLayout, QLabel, QPlainTextEdit, QTabWidget,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ytdesk.core import jobstates as st

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QLabel, QLineEdit, QMainWindow, QPushButton, QTabWidget,
-                               QToolBar, QWidget)
+                               QToolBar)
 
 from ytdesk.core.jobstore import NewJob
 from ytdesk.core.jobviews import QueueTotals
