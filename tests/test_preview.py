@@ -15,7 +15,7 @@ from ytdesk.ytdl.preview import preview
 
 @pytest.fixture
 def service(home, qtbot):
-    made = PreviewService(home.settings)
+    made = PreviewService(settings=home.settings)
     yield made
     assert made.shutdown(timeout_s=30)
 
@@ -97,3 +97,25 @@ def test_a_newer_request_cancels_the_stale_one(qtbot, service, site):
     assert service.shutdown(timeout_s=30)
     qtbot.wait(300)
     assert answered == ["Test Video 3"]
+
+
+def test_closing_the_service_does_not_wait_for_a_long_count(qtbot, home, site):
+    import time
+
+    import shiboken6
+
+    ids = [f"long{i}" for i in range(60)]
+    for video_id in ids:
+        site.add_video(video_id)
+    site.add_channel("long", "Long Channel", videos=ids)
+    site.page_size = 1
+    # Each page takes ~0.1 s: the whole count would take about 6 s.
+    site.set_fault("/api/channel/long/videos", "slow", bytes_per_second=2_000)
+    service = PreviewService(settings=home.settings)
+    service.request(site.channel_url("long"))
+    qtbot.waitUntil(lambda: len(site.requests("/api/channel/long/videos")) >= 3,
+                    timeout=15_000)
+    started = time.monotonic()
+    shiboken6.delete(service)  # as when its window closes: the pool waits for its work
+    assert time.monotonic() - started < 2
+    assert len(site.requests("/api/channel/long/videos")) < len(ids)

@@ -22,7 +22,8 @@ def test_about_shows_and_copies_the_versions(qtbot):
     assert f"ytdesk {__version__}" in text
     assert "ffmpeg " in text and "ffmpeg not found" not in text
     assert "PySide6 6." in text and "Python 3." in text
-    assert dialog.versions_label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    selectable = Qt.TextInteractionFlag.TextSelectableByMouse
+    assert dialog.versions_label.textInteractionFlags() & selectable
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     assert QApplication.clipboard().text() == text
 

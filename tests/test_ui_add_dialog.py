@@ -20,7 +20,7 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateS
 
 @pytest.fixture
 def service(home, qtbot):
-    made = PreviewService(home.settings)
+    made = PreviewService(settings=home.settings)
     yield made
     assert made.shutdown(timeout_s=30)
 
@@ -125,3 +125,12 @@ def test_a_new_address_replaces_the_stale_preview(qtbot, open_dialog, site):
     dialog.address.setText(site.video_url("v3"))
     assert dialog.title_label.text() == ""  # the old address's facts are gone at once
     qtbot.waitUntil(lambda: dialog.title_label.text() == "Test Video 3", timeout=WAIT_MS)
+
+
+def test_a_channel_too_long_to_count_says_more_than(qtbot, open_dialog, site, monkeypatch):
+    from ytdesk.ytdl import preview as preview_module
+
+    monkeypatch.setattr(preview_module, "MAX_COUNTED", 4)  # stands in for 10,000
+    dialog = open_dialog(site.channel_url("testchannel"))
+    qtbot.waitUntil(lambda: dialog.details_label.text() == "more than 4 videos", timeout=WAIT_MS)
+    assert dialog.accept_button.text() == "Download all videos (more than 4)"

@@ -289,9 +289,14 @@ class JobManager(QObject):
 
     @Slot(int, str, str)
     def _on_finished(self, job_id: int, status: str, pause_reason: str) -> None:
-        context = self._running.pop(job_id, None)
-        if context is not None:
-            context.signals.deleteLater()
+        # A paused job resumed at once may already run again under the same id: only the
+        # run whose signals sent this is over.
+        sender = self.sender()
+        context = self._running.get(job_id)
+        if context is not None and context.signals is sender:
+            del self._running[job_id]
+        if sender is not None:
+            sender.deleteLater()
         self.jobChanged.emit(job_id, status)
         self.jobFinished.emit(job_id, status)
         if pause_reason:

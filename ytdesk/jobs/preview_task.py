@@ -8,14 +8,16 @@ if it has not started, and whatever it still produces is dropped, never emitted.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal, Slot
 
 from ytdesk.core.models import Video
 from ytdesk.core.settings import Settings
-from ytdesk.ytdl.errors import classify
 from ytdesk.ytdl.options import find_tools
-from ytdesk.ytdl.preview import Preview, preview
+
+if TYPE_CHECKING:
+    from ytdesk.ytdl.preview import Preview
 
 # Two threads: a stale preview stuck in a slow network read (a stop is only seen between
 # requests) still leaves a thread for the newest one.
@@ -30,15 +32,23 @@ class _Reports(QObject):
 
 
 def _work(reports: _Reports, generation: int, url: str, stop: threading.Event,
-          socket_timeout: float) -> None:
+          closing: threading.Event, socket_timeout: float) -> None:
+    # Imported here, on the pool thread: importing yt-dlp takes a good part of a second,
+    # which the window's start-up should not pay (as with the job kinds).
+    from ytdesk.ytdl.errors import classify
+    from ytdesk.ytdl.preview import preview
+
+    def stale() -> bool:
+        return stop.is_set() or closing.is_set()
+
     try:
         try:
-            found = preview(url, should_stop=stop.is_set, socket_timeout=socket_timeout)
+            found = preview(url, should_stop=stale, socket_timeout=socket_timeout)
         except Exception as exc:  # every failure becomes a sentence, never a dead thread
-            if not stop.is_set():
+            if not stale():
                 reports.failed.emit(generation, url, classify(exc).sentence)
         else:
-            if not stop.is_set():
+            if not stale():
                 reports.ready.emit(generation, found)
     finally:
         # The walk asks the library whether videos are downloaded: close this pool
@@ -56,10 +66,10 @@ class PreviewService(QObject):
     ready = Signal(object)  # a ytdesk.ytdl.preview.Preview
     failed = Signal(str, str)  # url, a sentence saying what went wrong
 
-    def __init__(self, settings: Settings, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, settings: Settings | None = None):
         super().__init__(parent)
         find_tools()  # the tool finders are not thread-safe on first use; see options.py
-        self._settings = settings
+        self._settings = settings or Settings()
         # Created before the reports carrier, so as children they are destroyed first: the
         # pool's destructor waits for running workers while the carrier is still alive.
         self._pool = QThreadPool(self)
@@ -71,15 +81,23 @@ class PreviewService(QObject):
         self._reports.failed.connect(self._on_failed)
         self._generation = 0
         self._stop = threading.Event()
+        # Set as this object is destroyed (before its pool, which waits for running work)
+        # or the application quits: a walk through a huge channel must not hold up either.
+        self._closing = threading.Event()
+        self.destroyed.connect(self._closing.set)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.cancel)
 
     def request(self, url: str) -> None:
         """Preview `url`; any earlier request is abandoned and will not be answered."""
         self.cancel()
-        generation, stop = self._generation, self._stop
+        generation, stop, closing = self._generation, self._stop, self._closing
         socket_timeout = self._settings.get("socket_timeout")
         reports = self._reports
-        self._pool.start(lambda: _work(reports, generation, url, stop, socket_timeout))
+        self._pool.start(lambda: _work(reports, generation, url, stop, closing, socket_timeout))
 
+    @Slot()
     def cancel(self) -> None:
         """Abandon the current request, if any: it is never answered."""
         self._generation += 1

@@ -46,6 +46,19 @@ def _count_text(count: int, exact: bool) -> str:
     return "1 video" if count == 1 else f"{count:,} videos"
 
 
+def _plain_label(selectable: bool = False) -> QLabel:
+    label = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _download_all_text(count: int, exact: bool) -> str:
+    if not exact:
+        return f"Download all videos (more than {count:,})"
+    return "Download 1 video" if count == 1 else f"Download all {count:,} videos"
+
+
 class AddDialog(QDialog):
     def __init__(self, settings: Settings, preview_service: PreviewService, url: str = "",
                  parent: QWidget | None = None):
@@ -56,23 +69,25 @@ class AddDialog(QDialog):
         self._choice: AddChoice | None = None
         self._thumbnail_reply: QNetworkReply | None = None
         self._network = QNetworkAccessManager(self)
+        self._network.setAutoDeleteReplies(True)
+        self._network.finished.connect(self._thumbnail_arrived)
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS,
                                 timeout=self._request_preview)
 
         self.address = QLineEdit(placeholderText="https://…")
         self.thumbnail_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.thumbnail_label.setFixedSize(THUMBNAIL_SIZE)
-        self.title_label = QLabel(wordWrap=True, textInteractionFlags=(
-            Qt.TextInteractionFlag.TextSelectableByMouse))
+        # Titles and messages come from the site: plain text, never HTML a QLabel would render.
+        self.title_label = _plain_label(selectable=True)
         font = self.title_label.font()
         font.setBold(True)
         self.title_label.setFont(font)
-        self.uploader_label = QLabel(wordWrap=True)
-        self.details_label = QLabel()  # duration, or how many videos
+        self.uploader_label = _plain_label()
+        self.details_label = _plain_label()  # duration, or how many videos
         self.busy = QProgressBar(minimum=0, maximum=0, textVisible=False)  # "working", no %
         self.busy.setMaximumHeight(8)
-        self.error_label = QLabel(wordWrap=True)
-        self.reason_label = QLabel(wordWrap=True)  # why the address or folder is refused
+        self.error_label = _plain_label(selectable=True)
+        self.reason_label = _plain_label()  # why the address or folder is refused
         self.quality = QComboBox()
         for value, label in QUALITY_LABELS.items():
             self.quality.addItem(label, value)
@@ -171,9 +186,8 @@ class AddDialog(QDialog):
         self.uploader_label.setText(preview.uploader or "")
         if preview.is_playlist:
             self.details_label.setText(_count_text(preview.entry_count, preview.count_is_exact))
-            self.accept_button.setText(
-                f"Download all {preview.entry_count:,} videos" if preview.count_is_exact
-                else f"Download all videos ({_count_text(preview.entry_count, False)})")
+            self.accept_button.setText(_download_all_text(preview.entry_count,
+                                                          preview.count_is_exact))
         elif preview.duration is not None:
             self.details_label.setText(format_duration(preview.duration))
         if preview.thumbnail_url:
@@ -199,6 +213,9 @@ class AddDialog(QDialog):
         self.accept_button.setText("Download")
 
     # -- thumbnail: Qt's async network access, so the GUI thread never waits -------------
+    # Replies are connected to this dialog's methods, never to closures holding the reply:
+    # a lambda that keeps a reply's wrapper alive is freed while Qt deletes that reply
+    # (seen as a crash in ~QObject). The manager deletes each reply after `finished`.
     def _fetch_thumbnail(self, url: str) -> None:
         self._abort_thumbnail()
         if not check_url(url).ok:
@@ -208,28 +225,28 @@ class AddDialog(QDialog):
         request.setAttribute(QNetworkRequest.Attribute.RedirectPolicyAttribute,
                              QNetworkRequest.RedirectPolicy.UserVerifiedRedirectPolicy)
         reply = self._network.get(request)
+        reply.redirected.connect(self._check_redirect)
+        reply.downloadProgress.connect(self._check_size)
         self._thumbnail_reply = reply
-        reply.redirected.connect(lambda target: self._check_redirect(reply, target))
-        reply.downloadProgress.connect(lambda received, _total: self._check_size(reply, received))
-        reply.finished.connect(lambda: self._thumbnail_arrived(reply))
 
-    @staticmethod
-    def _check_redirect(reply: QNetworkReply, target: QUrl) -> None:
+    @Slot(QUrl)
+    def _check_redirect(self, target: QUrl) -> None:
+        reply = self.sender()
         # Only to another web address: never file: or any other local scheme.
         if target.scheme() in ("http", "https"):
             reply.redirectAllowed.emit()
         else:
             reply.abort()
 
-    @staticmethod
-    def _check_size(reply: QNetworkReply, received: int) -> None:
+    @Slot("qint64", "qint64")
+    def _check_size(self, received: int, _total: int) -> None:
         if received > THUMBNAIL_MAX_BYTES:
-            reply.abort()
+            self.sender().abort()
 
+    @Slot(QNetworkReply)
     def _thumbnail_arrived(self, reply: QNetworkReply) -> None:
-        reply.deleteLater()
         if reply is not self._thumbnail_reply:
-            return
+            return  # aborted for a newer address
         self._thumbnail_reply = None
         if reply.error() != QNetworkReply.NetworkError.NoError:
             return  # a missing picture is not worth a message; the facts are shown
@@ -243,7 +260,7 @@ class AddDialog(QDialog):
     def _abort_thumbnail(self) -> None:
         reply, self._thumbnail_reply = self._thumbnail_reply, None
         if reply is not None:
-            reply.abort()  # its finished() still arrives and deletes it
+            reply.abort()
 
     # -- folder and quality -------------------------------------------------------------
     @Slot()

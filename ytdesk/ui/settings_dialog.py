@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
                                QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
@@ -63,7 +63,7 @@ class SettingsDialog(QDialog):
             else:
                 form.addRow(f"{label}:", editor)
         self._shown = self.values()  # only what the user changes is written
-        self.error_label = QLabel(wordWrap=True)
+        self.error_label = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.error_label.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
