@@ -205,3 +205,26 @@ def test_keyboard_shortcuts_retry_remove_and_focus_the_address(site, window, qtb
 
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.address.hasFocus()
+
+
+def test_icons_follow_a_switch_to_a_dark_palette(window, qtbot):
+    from PySide6.QtGui import QColor, QPalette
+
+    def ink(icon) -> QColor:
+        image = icon.pixmap(24, 24).toImage()
+        opaque = [image.pixelColor(x, y) for x in range(24) for y in range(24)
+                  if image.pixelColor(x, y).alpha() > 200]
+        return opaque[len(opaque) // 2]
+
+    before = ink(window.add_button.icon())
+    dark = QPalette(QApplication.palette())
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#f0f0f0"))
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202020"))
+    original = QApplication.palette()
+    QApplication.setPalette(dark)
+    try:
+        qtbot.waitUntil(lambda: ink(window.add_button.icon()).lightness() > 200, timeout=5_000)
+        assert before.lightness() < 100
+        assert ink(window.jobs.actions["retry"].icon()).lightness() > 200
+    finally:
+        QApplication.setPalette(original)

@@ -40,6 +40,10 @@ def _owner_lock_path(paths: Paths, owner: str) -> Path:
     return paths.locks / (owner.replace(":", "_").replace("/", "_") + ".lock")
 
 
+class _Carrier(QObject):
+    written = Signal(list)  # from the writer thread: ids of a bulk add, now stored
+
+
 class JobManager(QObject):
     jobAdded = Signal(list)  # ids, one emit per enqueue call (a bulk add is one signal)
     jobChanged = Signal(int, str)  # id, status
@@ -51,7 +55,6 @@ class JobManager(QObject):
     queuePaused = Signal(str)  # why (e.g. disk full)
     queueResumed = Signal()
     idle = Signal()  # nothing queued, running or waiting anywhere
-    _written = Signal(list)  # from the writer thread: ids of a bulk add, now stored
 
     def __init__(self, paths: Paths, settings: Settings, parent: QObject | None = None,
                  concurrency: int | None = None):
@@ -63,7 +66,10 @@ class JobManager(QObject):
         self._pool = QThreadPool(self)
         self._writer = QThreadPool(self)  # bulk adds, one at a time, never the download pool
         self._writer.setMaxThreadCount(1)
-        self._written.connect(self._on_written)
+        # Created after the pools: children die in creation order, so a dying pool that
+        # waits for its last work still has this to emit on.
+        self._carrier = _Carrier(self)
+        self._carrier.written.connect(self._on_written)
         self._running: dict[int, JobContext] = {}
         self._accepting = False
         self._paused_reason: str | None = None
@@ -149,8 +155,10 @@ class JobManager(QObject):
             if job.kind not in KINDS:
                 raise ValueError(f"There is no job kind {job.kind!r}.")
 
+        carrier = self._carrier
+
         def write() -> None:
-            self._written.emit(jobstore.add_jobs(new_jobs))
+            carrier.written.emit(jobstore.add_jobs(new_jobs))
 
         self._writer.start(write)
 

@@ -11,16 +11,21 @@ from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 log = logging.getLogger(__name__)
 
 
-class Reader(QObject):
-    _delivered = Signal(int, object, str)  # ticket, result, error sentence ("" if none)
+class _Carrier(QObject):
+    delivered = Signal(int, object, str)  # ticket, result, error sentence ("" if none)
 
+
+class Reader(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # reads arrive in the order they were asked
+        # Results travel on a child created after the pool: children die in creation order,
+        # so while the dying pool waits for a running read, the carrier it emits on lives.
+        self._carrier = _Carrier(self)
+        self._carrier.delivered.connect(self._deliver)
         self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[str], None] | None]] = {}
         self._next = 0
-        self._delivered.connect(self._deliver)
 
     def submit(self, function: Callable[..., Any], *args: Any,
                done: Callable[[Any], None],
@@ -29,13 +34,15 @@ class Reader(QObject):
         ticket = self._next
         self._callbacks[ticket] = (done, failed)
 
+        carrier = self._carrier
+
         def work() -> None:
             try:
                 result, error = function(*args), ""
             except Exception as exc:  # a failed read is reported, never lost in a thread
                 log.exception("background read failed")
                 result, error = None, str(exc) or type(exc).__name__
-            self._delivered.emit(ticket, result, error)
+            carrier.delivered.emit(ticket, result, error)
 
         self._pool.start(work)
         return ticket

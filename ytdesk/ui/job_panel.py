@@ -127,8 +127,10 @@ class JobPanel(QWidget):
             ("copy", "Copy URL", "copy", None, self.copy_urls),
         ]
         made = {}
+        self._icon_names: list[tuple[QAction, str]] = []
         for key, text, icon_name, shortcut, handler in specs:
             action = QAction(icons.icon(icon_name), text, self)
+            self._icon_names.append((action, icon_name))
             if shortcut is not None:
                 action.setShortcut(shortcut)
                 action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -141,6 +143,12 @@ class JobPanel(QWidget):
         for action in made.values():
             self.table.addAction(action)
         return made
+
+    def refresh_icons(self) -> None:
+        """Redraw the action icons in the palette's colours (light/dark switch)."""
+        for action, name in self._icon_names:
+            action.setIcon(icons.icon(name))
+        self.table.viewport().update()  # status icons are drawn per paint
 
     def selected_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})

@@ -3,7 +3,7 @@ bar with queue totals, and drops or pastes of links anywhere on it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QLabel, QLineEdit, QMainWindow, QPushButton, QTabWidget,
                                QToolBar)
@@ -60,6 +60,8 @@ class MainWindow(QMainWindow):
         about_action.triggered.connect(self.open_about)
         toolbar.addAction(settings_action)
         toolbar.addAction(about_action)
+        self._icon_names = [(self.add_button, "add"), (settings_action, "settings"),
+                            (about_action, "about")]
         self.addToolBar(toolbar)
 
         self.jobs = JobPanel(manager, self.reader, paths, settings)
@@ -180,6 +182,14 @@ class MainWindow(QMainWindow):
         self.show()
         self.raise_()
         self.activateWindow()
+
+    def changeEvent(self, event) -> None:
+        # The OS switched between light and dark: icons are drawn in the text colour.
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            for holder, name in self._icon_names:
+                holder.setIcon(icons.icon(name))
+            self.jobs.refresh_icons()
+        super().changeEvent(event)
 
     # -- status bar --------------------------------------------------------------------------------
     def say(self, text: str, timeout_ms: int = 8_000) -> None:
