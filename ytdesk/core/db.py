@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from contextlib import closing
 import sys
@@ -12,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 
 import peewee as pw
-from peewee_migrate import Router
 
 from .models import MODELS
 
@@ -46,8 +46,23 @@ def migrations_dir() -> Path:
     return Path(str(resources.files("ytdesk.migrations")))
 
 
-def _router(db: pw.SqliteDatabase) -> Router:
+MIGRATION_FILE = re.compile(r"\d{3}_[^.]+\.py$")  # peewee-migrate's own naming rule
+HISTORY_TABLE = "migratehistory"  # peewee-migrate's table of applied migrations
+
+
+def _router(db: pw.SqliteDatabase):
+    from peewee_migrate import Router  # only when the schema changes: it is slow to import
     return Router(db, migrate_dir=migrations_dir(), logger=logging.getLogger("ytdesk.migrate"))
+
+
+def _up_to_date(db: pw.SqliteDatabase) -> bool:
+    """Every migration file is in the history table: the everyday start, answered with one
+    query instead of loading peewee-migrate."""
+    files = {p.stem for p in migrations_dir().iterdir() if MIGRATION_FILE.match(p.name)}
+    if HISTORY_TABLE not in db.get_tables():
+        return not files
+    applied = {row[0] for row in db.execute_sql("SELECT name FROM migratehistory")}
+    return files <= applied
 
 
 @dataclass
@@ -75,6 +90,8 @@ def backup(db_path: Path, backup_dir: Path) -> Path | None:
 
 def migrate_up(db: pw.SqliteDatabase, db_path: Path, backup_dir: Path) -> list[str]:
     """Apply pending migrations, after a backup of the DB as it was. Returns their names."""
+    if _up_to_date(db):
+        return []
     pending = _router(db).diff
     if not pending:
         return []
