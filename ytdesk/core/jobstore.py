@@ -63,23 +63,31 @@ def log_event(job_id: int, kind: str, message: str) -> None:
         _event(job_id, kind, message=message)
 
 
+def _best_runnable(stamp: float, per_site_limit: int, skip_sites: Iterable[str]) -> Job | None:
+    blocked = set(skip_sites)
+    blocked.update(h.site for h in SiteHold.select(SiteHold.site).where(SiteHold.until > stamp))
+    busy = (Job.select(Job.site, pw.fn.COUNT(Job.id).alias("n"))
+            .where(Job.status == st.RUNNING).group_by(Job.site))
+    blocked.update(row.site for row in busy if row.n >= per_site_limit)
+    query = (Job.select(Job.id, Job.status)
+             .where(Job.status.in_(st.RUNNABLE) & (Job.scheduled_at <= stamp))
+             .order_by(Job.priority.desc(), Job.id).limit(1))
+    if blocked:
+        query = query.where(Job.site.not_in(list(blocked)))
+    return query.first()
+
+
 def claim_next(owner: str, lease_seconds: float, per_site_limit: int,
                skip_sites: Iterable[str] = ()) -> Job | None:
     """Take the best runnable job (highest priority, then oldest) whose site is neither
     held nor at its limit, and make it ours. None when there is nothing to take."""
     stamp = now()
+    # Look first without a lock: most calls find nothing, and taking SQLite's write lock
+    # would make the caller (the GUI thread) wait whenever a download is writing progress.
+    if _best_runnable(stamp, per_site_limit, skip_sites) is None:
+        return None
     with _db().atomic():
-        blocked = set(skip_sites)
-        blocked.update(h.site for h in SiteHold.select(SiteHold.site).where(SiteHold.until > stamp))
-        busy = (Job.select(Job.site, pw.fn.COUNT(Job.id).alias("n"))
-                .where(Job.status == st.RUNNING).group_by(Job.site))
-        blocked.update(row.site for row in busy if row.n >= per_site_limit)
-        query = (Job.select(Job.id, Job.status)
-                 .where(Job.status.in_(st.RUNNABLE) & (Job.scheduled_at <= stamp))
-                 .order_by(Job.priority.desc(), Job.id).limit(1))
-        if blocked:
-            query = query.where(Job.site.not_in(list(blocked)))
-        candidate = query.first()
+        candidate = _best_runnable(stamp, per_site_limit, skip_sites)
         if candidate is None:
             return None
         taken = (Job.update(status=st.RUNNING, owner=owner, lease_until=stamp + lease_seconds,

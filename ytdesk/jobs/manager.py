@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 LEASE_SECONDS = 30.0  # a job whose owner is silent this long is taken back
 RENEW_EVERY_MS = 5_000
 POLL_EVERY_MS = 500  # due retries, holds ending, work queued by another process
+STAGGER_MS = 60  # between two job starts
+WARM_UP_AFTER_MS = 1_000  # after the window is up, before the user's first download
 _counter = itertools.count(1)
 
 
@@ -42,6 +44,7 @@ def _owner_lock_path(paths: Paths, owner: str) -> Path:
 
 class _Carrier(QObject):
     written = Signal(list)  # from the writer thread: ids of a bulk add, now stored
+    renewed = Signal(dict, list)  # what was asked of our jobs; jobs taken back from the dead
 
 
 class JobManager(QObject):
@@ -70,6 +73,7 @@ class JobManager(QObject):
         # waits for its last work still has this to emit on.
         self._carrier = _Carrier(self)
         self._carrier.written.connect(self._on_written)
+        self._carrier.renewed.connect(self._on_renewed)
         self._running: dict[int, JobContext] = {}
         self._accepting = False
         self._paused_reason: str | None = None
@@ -90,7 +94,19 @@ class JobManager(QObject):
         self._renew_timer.start()
         self._poll_timer.start()
         QTimer.singleShot(0, self._schedule)
+        QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
         return recovered
+
+    def _warm_up(self) -> None:
+        """Import yt-dlp (through the job kinds) on the writer thread once start-up is over:
+        otherwise the first downloads all import it at once, and four threads busy with
+        Python starve the GUI thread of the GIL (a 150-200 ms stall, measured)."""
+        def load() -> None:
+            from . import runner  # noqa: F401
+            for kind in list(KINDS):
+                function_of(kind)
+
+        self._writer.start(load)
 
     def recover(self) -> list[int]:
         recovered = jobstore.recover_interrupted(self.owner, self._owner_is_dead)
@@ -148,16 +164,16 @@ class JobManager(QObject):
             self._schedule_soon()
         return ids
 
-    def enqueue_many_later(self, new_jobs: list[NewJob]) -> None:
-        """Like enqueue_many, but the writing happens on a background thread, so dropping
-        10,000 links never freezes the window; `jobAdded` follows when they are stored."""
-        for job in new_jobs:
-            if job.kind not in KINDS:
-                raise ValueError(f"There is no job kind {job.kind!r}.")
-
-        carrier = self._carrier
+    def enqueue_urls_later(self, kind: str, urls: list[str], payload: dict | None = None,
+                           priority: int = 0) -> None:
+        """Queue one job per (already validated) URL, written on a background thread, so
+        dropping 10,000 links never freezes the window; `jobAdded` follows once stored."""
+        if kind not in KINDS:
+            raise ValueError(f"There is no job kind {kind!r}.")
+        carrier, payload = self._carrier, dict(payload or {})
 
         def write() -> None:
+            new_jobs = [NewJob(kind, url, payload, priority) for url in urls]
             carrier.written.emit(jobstore.add_jobs(new_jobs))
 
         self._writer.start(write)
@@ -216,13 +232,18 @@ class JobManager(QObject):
 
     @Slot()
     def _schedule(self) -> None:
-        limit = self.concurrency()
-        while self._accepting and self._paused_reason is None and len(self._running) < limit:
-            job = jobstore.claim_next(self.owner, LEASE_SECONDS,
-                                      self.settings.get("per_site_concurrency"))
-            if job is None:
-                break
+        """Start one runnable job if a slot is free, and look again a moment later: a job's
+        first ~50 ms are busy Python (yt-dlp setting up), and several starting at once
+        starve the GUI thread of the GIL (150+ ms stalls, measured)."""
+        if not self._accepting or self._paused_reason is not None:
+            return
+        if len(self._running) >= self.concurrency():
+            return
+        job = jobstore.claim_next(self.owner, LEASE_SECONDS,
+                                  self.settings.get("per_site_concurrency"))
+        if job is not None:
             self._start(job)
+            QTimer.singleShot(STAGGER_MS, self._schedule)
 
     def _start(self, job: Job) -> None:
         # Parented, so the C++ object is deleted by deleteLater on this thread, never by a
@@ -258,12 +279,27 @@ class JobManager(QObject):
 
     @Slot()
     def _renew(self) -> None:
-        asked = jobstore.renew_leases(self.owner, LEASE_SECONDS)
+        """Renew our leases and take back dead owners' jobs, on the writer thread: these
+        are writes, and a write waits whenever a download holds SQLite's lock."""
+        carrier, owner, owner_is_dead = self._carrier, self.owner, self._owner_is_dead
+
+        def renew() -> None:
+            asked = jobstore.renew_leases(owner, LEASE_SECONDS)
+            carrier.renewed.emit(asked, jobstore.recover_interrupted(owner, owner_is_dead))
+
+        self._writer.start(renew)
+
+    @Slot(dict, list)
+    def _on_renewed(self, asked: dict, recovered: list) -> None:
         for job_id, action in asked.items():  # asked by another process (e.g. the CLI)
             context = self._running.get(job_id)
             if context is not None and action in ("pause", "cancel"):
                 context.request_stop(action)
-        self.recover()
+        for job_id in recovered:
+            log.info("job %s was interrupted; it is queued again", job_id)
+            self.jobChanged.emit(job_id, st.QUEUED)
+        if recovered:
+            self._schedule_soon()
 
     def _owner_is_dead(self, owner: str) -> bool:
         """An owner holds a lock file while it lives; a lock we can take is a dead owner's."""

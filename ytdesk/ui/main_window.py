@@ -8,7 +8,6 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QLabel, QLineEdit, QMainWindow, QPushButton, QTabWidget,
                                QToolBar)
 
-from ytdesk.core.jobstore import NewJob
 from ytdesk.core.jobviews import QueueTotals
 from ytdesk.core.paths import Paths
 from ytdesk.core.settings import Settings
@@ -89,18 +88,20 @@ class MainWindow(QMainWindow):
 
     # -- adding ---------------------------------------------------------------------------------
     def add_urls(self, urls: list[str]) -> None:
-        """Queue one download per valid URL in one bulk write (off the GUI thread)."""
+        """Queue one download per valid URL (from the command line or another ytdesk)."""
         valid = [checked.url for checked in map(check_url, urls) if checked.ok]
+        self._queue(valid, skipped=len(urls) - len(valid))
+
+    def _queue(self, valid: list[str], skipped: int = 0) -> None:
+        """Queue checked URLs in one bulk write, off the GUI thread."""
         if not valid:
             self.say("No usable link: only http and https addresses can be downloaded.")
             return
         if len(valid) == 1 and self.settings.get("ask_before_adding"):
             self.open_add_dialog(valid[0])
             return
-        quality = self.settings.get("quality")
-        self.manager.enqueue_many_later([NewJob("download", url, {"quality": quality})
-                                         for url in valid])
-        skipped = len(urls) - len(valid)
+        self.manager.enqueue_urls_later("download", valid,
+                                        {"quality": self.settings.get("quality")})
         text = f"Queued {len(valid):,} download{'s' if len(valid) != 1 else ''}."
         if skipped:
             text += f" {skipped:,} invalid link{'s' if skipped != 1 else ''} skipped."
@@ -125,7 +126,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             choice = dialog.choice()
             payload = {"quality": choice.quality, "download_dir": str(choice.download_dir)}
-            self.manager.enqueue_many_later([NewJob("download", choice.url, payload)])
+            self.manager.enqueue_urls_later("download", [choice.url], payload)
             self.say("Queued 1 download.")
 
     def add_text(self, text: str, local_files: list[str] | None = None) -> None:
@@ -134,7 +135,7 @@ class MainWindow(QMainWindow):
 
     def _links_found(self, urls: list[str]) -> None:
         if urls:
-            self.add_urls(urls)
+            self._queue(urls)  # found by find_urls, which keeps only valid ones
         else:
             self.say("No link found in what was dropped or pasted.")
 

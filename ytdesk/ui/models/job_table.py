@@ -9,6 +9,7 @@ live progress is kept in memory and repainted a few times a second, not per sign
 from __future__ import annotations
 
 import bisect
+from collections import deque
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer, Signal
@@ -25,6 +26,7 @@ LIVE_COLUMNS = (PROGRESS, SIZE, SPEED, ETA)
 PAGE = 200
 REPAINT_MS = 250  # live progress reaches the view 4 times a second, however many jobs run
 RELOAD_MS = 150  # status changes are collected this long, then reloaded in one read
+APPLY_SLICE = 1_000  # reloaded rows applied per turn of the event loop
 
 JobRole = Qt.ItemDataRole.UserRole + 1  # the JobRow (or None while it loads)
 ProgressRole = Qt.ItemDataRole.UserRole + 2  # a fraction 0..1, or -1 when unknown
@@ -47,6 +49,8 @@ class JobTableModel(QAbstractTableModel):
         self._reader = reader
         self._filter = JobFilter()
         self._ids: list[int] = []  # newest first
+        self._shown: set[int] = set()  # the same ids, for membership in O(1)
+        self._incoming: deque[JobRow] = deque()  # reloaded rows waiting to be applied
         self._rows: dict[int, JobRow] = {}
         self._live: dict[int, Live] = {}
         self._asked: set[int] = set()  # row data requested, not yet arrived
@@ -56,6 +60,7 @@ class JobTableModel(QAbstractTableModel):
         self._repaint = QTimer(self, interval=REPAINT_MS, timeout=self._flush_live)
         self._reload = QTimer(self, interval=RELOAD_MS, singleShot=True, timeout=self._flush_stale)
         self._fetch = QTimer(self, interval=0, singleShot=True, timeout=self._flush_asked)
+        self._apply = QTimer(self, interval=0, singleShot=True, timeout=self._apply_incoming)
         self._wanted: set[int] = set()
         manager.jobAdded.connect(self._on_added)
         manager.jobChanged.connect(self._on_changed)
@@ -144,6 +149,8 @@ class JobTableModel(QAbstractTableModel):
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, job_id: int) -> int | None:
+        if job_id not in self._shown:
+            return None
         position = self._position(job_id)
         return position if position < len(self._ids) and self._ids[position] == job_id else None
 
@@ -179,8 +186,9 @@ class JobTableModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self._ids = ids
-        keep = set(ids)
-        self._rows = {i: r for i, r in self._rows.items() if i in keep}
+        self._shown = set(ids)
+        self._rows = {i: r for i, r in self._rows.items() if i in self._shown}
+        self._incoming.clear()
         self._asked.clear()
         self._wanted.clear()
         self.endResetModel()
@@ -248,6 +256,7 @@ class JobTableModel(QAbstractTableModel):
             if position is not None:
                 self.beginRemoveRows(QModelIndex(), position, position)
                 del self._ids[position]
+                self._shown.discard(job_id)
                 self.endRemoveRows()
             self._rows.pop(job_id, None)
             self._live.pop(job_id, None)
@@ -268,12 +277,19 @@ class JobTableModel(QAbstractTableModel):
             return
         found = {row.id for row in rows}
         self._on_removed([i for i in asked if i not in found])  # deleted meanwhile
+        self._incoming.extend(rows)
+        self._apply_incoming()
+
+    def _apply_incoming(self) -> None:
+        """Apply reloaded rows a slice at a time: 10,000 new jobs at once must not hold
+        the event loop for longer than a frame."""
+        batch = [self._incoming.popleft() for _ in range(min(APPLY_SLICE, len(self._incoming)))]
         fresh: list[JobRow] = []
         changed: list[int] = []
-        for row in rows:
+        for row in batch:
             if row.status != st.RUNNING:
                 self._live.pop(row.id, None)
-            shown = self.row_of(row.id) is not None
+            shown = row.id in self._shown
             if not self._filter.matches(row):
                 if shown:
                     self._on_removed([row.id])
@@ -285,9 +301,19 @@ class JobTableModel(QAbstractTableModel):
                 fresh.append(row)
         self._emit_rows_changed(changed, 0, len(COLUMNS) - 1)
         self._insert(sorted(fresh, key=lambda r: -r.id))
+        if self._incoming:
+            self._apply.start()
 
     def _insert(self, rows: list[JobRow]) -> None:
         """Put new rows where their id belongs (new jobs: the top), one signal per run."""
+        if not rows:
+            return
+        if not self._ids or rows[-1].id > self._ids[0]:  # the usual case: all newer
+            self.beginInsertRows(QModelIndex(), 0, len(rows) - 1)
+            self._ids[0:0] = [row.id for row in rows]
+            self._shown.update(row.id for row in rows)
+            self.endInsertRows()
+            return
         index = 0
         while index < len(rows):
             position = self._position(rows[index].id)
@@ -299,4 +325,5 @@ class JobTableModel(QAbstractTableModel):
                 index += 1
             self.beginInsertRows(QModelIndex(), position, position + len(run) - 1)
             self._ids[position:position] = run
+            self._shown.update(run)
             self.endInsertRows()
