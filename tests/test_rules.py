@@ -92,6 +92,11 @@ def test_failures_are_classified_into_plain_sentences():
     assert full.kind == LOCAL and full.sentence.startswith("The disk is full (/videos/a.mp4)")
     assert classify(PermissionError(errno.EACCES, "Permission denied", "/v")).kind == LOCAL
     assert classify(OutsideDownloadDir("outside the download folder")).kind == PERMANENT
+    offline = classify(DownloadError(
+        "ERROR: [generic] x: Unable to download webpage: HTTPSConnection(host='example.org', "
+        "port=443): Failed to resolve 'example.org' ([Errno -2] Name or service not known)"))
+    assert offline.kind == TRANSIENT
+    assert offline.sentence.startswith("Could not reach example.org: its name did not resolve.")
 
 
 def test_backoff_grows_exponentially_with_jitter_and_a_cap():

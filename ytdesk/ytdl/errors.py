@@ -64,6 +64,11 @@ _TRANSIENT_TEXT = re.compile(
     r"http error 5\d\d", re.I)
 
 
+_UNRESOLVED = re.compile(
+    r"host='([^']+)'.*?(?:failed to resolve|name or service not known|getaddrinfo failed|"
+    r"nodename nor servname|temporary failure in name resolution)", re.I)
+
+
 def clean_message(text: str) -> str:
     text = _ANSI.sub("", str(text)).strip()
     return re.sub(r"^(ERROR|WARNING):\s*", "", text)
@@ -142,6 +147,10 @@ def classify(exc: BaseException) -> Failure:
     for pattern, sentence in _PERMANENT_TEXT:
         if pattern.search(text):
             return Failure(PERMANENT, sentence or text)
+    host = _UNRESOLVED.search(text)
+    if host:
+        return Failure(TRANSIENT, f"Could not reach {host.group(1)}: its name did not resolve. "
+                                  "Is this computer online? ytdesk will try again.")
     if _TRANSIENT_TEXT.search(text) or isinstance(exc, (TransportError, TimeoutError,
                                                         ConnectionError)):
         return Failure(TRANSIENT, f"The connection failed: {text}")
