@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+
 from ytdesk.core import jobstates as st
 from ytdesk.core import jobstore
 from ytdesk.core.clock import now
@@ -20,8 +21,9 @@ from .kinds import KindFunction
 
 
 class JobRunner:
-    """A plain object, not a QRunnable: the pool runs `run` through its own C++ wrapper, so
-    no Qt object's life depends on which thread Python's garbage collector runs in."""
+    """A plain object, not a QRunnable: the manager hands the pool a function that makes
+    and runs it, so no Qt object's life depends on which thread Python's garbage
+    collector happens to run in."""
 
     def __init__(self, job: Job, owner: str, context: JobContext, function: KindFunction,
                  signals: JobSignals):
