@@ -228,3 +228,15 @@ def test_icons_follow_a_switch_to_a_dark_palette(window, qtbot):
         assert ink(window.jobs.actions["retry"].icon()).lightness() > 200
     finally:
         QApplication.setPalette(original)
+
+
+def test_dropping_a_text_file_queues_the_links_inside_it(window, tmp_path, qtbot):
+    listing = tmp_path / "to watch.txt"
+    listing.write_text("- https://example.com/watch?v=a\n- https://example.com/watch?v=b\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(listing))])
+    window.manager.shutdown()  # queueing only
+    drop(window, mime)
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 2, timeout=10_000)
+    assert sorted(j.url for j in Job.select()) == ["https://example.com/watch?v=a",
+                                                   "https://example.com/watch?v=b"]
