@@ -240,3 +240,24 @@ def test_dropping_a_text_file_queues_the_links_inside_it(window, tmp_path, qtbot
     qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 2, timeout=10_000)
     assert sorted(j.url for j in Job.select()) == ["https://example.com/watch?v=a",
                                                    "https://example.com/watch?v=b"]
+
+
+def test_retry_on_many_selected_jobs_requeues_them_all(window, qtbot):
+    from ytdesk.core import jobstore
+
+    window.manager.shutdown()  # nothing runs: the panel's requests alone are checked
+    ids = jobstore.add_jobs([jobstore.NewJob("download", f"https://example.com/{i}")
+                             for i in range(300)])
+    Job.update(status="failed", error="gone").execute()
+    window.jobs.model.refresh()
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 300, timeout=10_000)
+    window.jobs.table.selectAll()
+    qtbot.waitUntil(lambda: window.jobs.actions["retry"].isEnabled(), timeout=10_000)
+    window.jobs.actions["retry"].trigger()
+    assert Job.select().where(Job.status == "queued").count() == 300
+    assert "300 jobs queued again." in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: all(shown_status(window, i) == "queued" for i in ids[:5]),
+                    timeout=10_000)
+    window.jobs.copy_urls()
+    qtbot.waitUntil(lambda: len(QGuiApplication.clipboard().text().splitlines()) == 300,
+                    timeout=10_000)

@@ -192,6 +192,11 @@ class JobManager(QObject):
             self.jobsRemoved.emit(removed)
         return removed
 
+    def batch(self):
+        """One transaction around many requests (pausing 1,000 selected jobs is one commit,
+        not 1,000); a request refused inside it rolls back alone (a savepoint)."""
+        return Job._meta.database.atomic()
+
     def pause(self, job_id: int) -> str:
         return self._ask(job_id, "pause")
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QWidget)
 
 from ytdesk.core import jobstates as st
-from ytdesk.core.jobviews import JobFilter, JobRow, QueueTotals, queue_totals
+from ytdesk.core.jobviews import JobFilter, JobRow, QueueTotals, job_rows, queue_totals
 from ytdesk.core.paths import Paths
 from ytdesk.core.settings import Settings
 from ytdesk.jobs.manager import JobManager
@@ -159,28 +159,34 @@ class JobPanel(QWidget):
 
     def _each(self, ids: list[int], action) -> int:
         done = 0
-        for job_id in ids:
-            try:
-                action(job_id)
-                done += 1
-            except st.TransitionError:
-                pass  # e.g. a job that finished between the click and now: nothing to do
+        with self.manager.batch():
+            for job_id in ids:
+                try:
+                    action(job_id)
+                    done += 1
+                except st.TransitionError:
+                    pass  # e.g. a job that finished between the click and now
         return done
 
+    def _targets(self, statuses) -> list[int]:
+        """Selected jobs an action may apply to. A row not loaded yet (select-all on a long
+        list) is tried anyway: the job's own status decides, in the DB."""
+        wanted = set(statuses)
+        return [job_id for job_id in self.selected_ids()
+                if (row := self.model.job(job_id)) is None or row.status in wanted]
+
     def pause_selected(self) -> None:
-        ids = [r.id for r in self._selected_rows() if r.status in st.ACTIVE]
-        self._report(self._each(ids, self.manager.pause), "paused")
+        self._report(self._each(self._targets(st.ACTIVE), self.manager.pause), "paused")
 
     def resume_selected(self) -> None:
-        ids = [r.id for r in self._selected_rows() if r.status == st.PAUSED]
-        self._report(self._each(ids, self.manager.resume), "resumed")
+        self._report(self._each(self._targets([st.PAUSED]), self.manager.resume), "resumed")
 
     def cancel_selected(self) -> None:
-        ids = [r.id for r in self._selected_rows() if r.status in (*st.ACTIVE, st.PAUSED)]
+        ids = self._targets([*st.ACTIVE, st.PAUSED])
         self._report(self._each(ids, self.manager.cancel), "cancelled")
 
     def retry_selected(self) -> None:
-        ids = [r.id for r in self._selected_rows() if r.status in (st.FAILED, st.CANCELLED)]
+        ids = self._targets([st.FAILED, st.CANCELLED])
         self._report(self._each(ids, self.manager.retry), "queued again")
 
     def toggle_pause(self) -> None:
@@ -191,12 +197,11 @@ class JobPanel(QWidget):
             self.resume_selected()
 
     def remove_selected(self) -> None:
-        rows = self._selected_rows()
-        running = [r for r in rows if r.status == st.RUNNING]
-        removed = self.manager.remove([r.id for r in rows if r.status != st.RUNNING])
+        asked = self.selected_ids()
+        removed = self.manager.remove(asked)  # running jobs are left alone, in the DB
         text = f"Removed {len(removed)} job{'s' if len(removed) != 1 else ''} from the list."
-        if running:
-            text += f" {len(running)} running job(s) stay: pause or cancel them first."
+        if len(removed) < len(asked):
+            text += f" {len(asked) - len(removed)} running job(s) stay: pause or cancel first."
         self.message.emit(text)
 
     def folder_of(self, row: JobRow) -> Path:
@@ -222,10 +227,15 @@ class JobPanel(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def copy_urls(self) -> None:
-        rows = self._selected_rows()
-        if rows:
-            QGuiApplication.clipboard().setText("\n".join(r.url for r in rows))
-            self.message.emit(f"Copied {len(rows)} address{'es' if len(rows) != 1 else ''}.")
+        """Copy the addresses of every selected job (rows not loaded yet are read first)."""
+        ids = self.selected_ids()
+        if ids:
+            self._reader.submit(job_rows, ids, done=self._copy_rows)
+
+    def _copy_rows(self, rows: list[JobRow]) -> None:
+        rows.sort(key=lambda r: -r.id)  # as the list shows them: newest first
+        QGuiApplication.clipboard().setText("\n".join(r.url for r in rows))
+        self.message.emit(f"Copied {len(rows)} address{'es' if len(rows) != 1 else ''}.")
 
     def _report(self, count: int, verb: str) -> None:
         if count:
@@ -248,7 +258,13 @@ class JobPanel(QWidget):
             self._refresh_actions()
 
     def _refresh_actions(self) -> None:
-        statuses = {r.status for r in self._selected_rows()}
+        ids = self.selected_ids()
+        rows = [row for row in (self.model.job(i) for i in ids) if row]
+        if len(rows) < len(ids):  # some not loaded yet: any action may apply
+            for action in self.actions.values():
+                action.setEnabled(True)
+            return
+        statuses = {r.status for r in rows}
         enable = {
             "pause": bool(statuses & set(st.ACTIVE)),
             "resume": st.PAUSED in statuses,
