@@ -85,24 +85,26 @@ def _channel_ref(info: dict[str, Any]) -> int | None:
     return row.id
 
 
-def upsert_videos(infos: Iterable[dict[str, Any]]) -> UpsertCounts:
+def upsert_videos(infos: Iterable[dict[str, Any]], only_new: bool = False) -> UpsertCounts:
     """Insert new videos, update changed ones (only when something changed), count each."""
     counts = UpsertCounts()
-    db = Video._meta.database
-    with db.atomic():
+    with Video._meta.database.atomic():
         for info in infos:
-            counts.add(_upsert_one(info))
+            counts.add(_upsert_one(info, only_new=only_new))
     return counts
 
 
-def _upsert_one(info: dict[str, Any], **download_fields: Any) -> UpsertCounts:
+def _upsert_one(info: dict[str, Any], only_new: bool = False,
+                **download_fields: Any) -> UpsertCounts:
     extractor, video_id = extractor_of(info), str(info["id"])
+    row = Video.get_or_none((Video.extractor == extractor) & (Video.video_id == video_id))
+    if row is not None and only_new:
+        return UpsertCounts(unchanged=1)
     columns = {k: v for k, v in _columns(info).items() if v is not None}
     ref = _channel_ref(info)
     if ref is not None:
         columns["channel_ref"] = ref
     columns.update(download_fields)
-    row = Video.get_or_none((Video.extractor == extractor) & (Video.video_id == video_id))
     if row is None:
         Video.insert(extractor=extractor, video_id=video_id, created_at=now(), updated_at=now(),
                      **columns).execute()
@@ -117,19 +119,7 @@ def _upsert_one(info: dict[str, Any], **download_fields: Any) -> UpsertCounts:
 def record_listed(entries: Iterable[dict[str, Any]]) -> UpsertCounts:
     """Note videos seen in a playlist or channel listing. A listing carries only an id, a
     title and a URL, so it adds rows it does not know and never overwrites richer ones."""
-    counts = UpsertCounts()
-    with Video._meta.database.atomic():
-        for info in entries:
-            extractor, video_id = extractor_of(info), str(info["id"])
-            if find_video(extractor, video_id) is not None:
-                counts.unchanged += 1
-                continue
-            columns = {k: v for k, v in _columns(info).items() if v is not None}
-            ref = _channel_ref(info)
-            Video.insert(extractor=extractor, video_id=video_id, channel_ref=ref,
-                         created_at=now(), updated_at=now(), **columns).execute()
-            counts.inserted += 1
-    return counts
+    return upsert_videos(entries, only_new=True)
 
 
 def _field_name(column: str) -> str:

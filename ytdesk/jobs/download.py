@@ -42,7 +42,8 @@ def run(ctx: JobContext) -> str:
         ctx.set_title(info.get("title"))
         done = None if engine.in_library(info) else engine.download(info)
         if done is None:
-            known = engine.identity(info) and library.find_video(*engine.identity(info))
+            ident = engine.identity(info)
+            known = library.find_video(*ident) if ident else None
             ctx.set_output(known.filepath if known else None)
             return "Already in your library; nothing was downloaded."
         library.record_download(done.info, done.filepath, done.format_id)

@@ -42,6 +42,11 @@ def _owner_lock_path(paths: Paths, owner: str) -> Path:
     return paths.locks / (owner.replace(":", "_").replace("/", "_") + ".lock")
 
 
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"There is no job kind {kind!r}.")
+
+
 class _Carrier(QObject):
     written = Signal(list)  # from the writer thread: ids of a bulk add, now stored
     renewed = Signal(dict, list)  # what was asked of our jobs; jobs taken back from the dead
@@ -67,12 +72,14 @@ class JobManager(QObject):
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{int(time.time() * 1000)}:{next(_counter)}"
         self._concurrency_override = concurrency
         self._pool = QThreadPool(self)
-        self._writer = QThreadPool(self)  # bulk adds, one at a time, never the download pool
+        # DB writes the GUI thread must not wait for (bulk adds, lease renewal) and the
+        # yt-dlp warm-up, one at a time, never on the download pool.
+        self._writer = QThreadPool(self)
         self._writer.setMaxThreadCount(1)
         # Created after the pools: children die in creation order, so a dying pool that
         # waits for its last work still has this to emit on.
         self._carrier = _Carrier(self)
-        self._carrier.written.connect(self._on_written)
+        self._carrier.written.connect(self._on_added)
         self._carrier.renewed.connect(self._on_renewed)
         self._running: dict[int, JobContext] = {}
         self._accepting = False
@@ -110,10 +117,15 @@ class JobManager(QObject):
 
     def recover(self) -> list[int]:
         recovered = jobstore.recover_interrupted(self.owner, self._owner_is_dead)
+        self._announce_recovered(recovered)
+        return recovered
+
+    def _announce_recovered(self, recovered: list[int]) -> None:
         for job_id in recovered:
             log.info("job %s was interrupted; it is queued again", job_id)
             self.jobChanged.emit(job_id, st.QUEUED)
-        return recovered
+        if recovered:
+            self._schedule_soon()
 
     def shutdown(self, timeout_s: float = 10.0) -> bool:
         """Stop claiming, ask running jobs to stop (their .part files stay), wait for them.
@@ -155,21 +167,17 @@ class JobManager(QObject):
 
     def enqueue_many(self, new_jobs: list[NewJob]) -> list[int]:
         """Write all the jobs in one transaction, then say so once."""
-        for job in new_jobs:
-            if job.kind not in KINDS:
-                raise ValueError(f"There is no job kind {job.kind!r}.")
+        for kind in {job.kind for job in new_jobs}:
+            _check_kind(kind)
         ids = jobstore.add_jobs(new_jobs)
-        if ids:
-            self.jobAdded.emit(ids)
-            self._schedule_soon()
+        self._on_added(ids)
         return ids
 
     def enqueue_urls_later(self, kind: str, urls: list[str], payload: dict | None = None,
                            priority: int = 0) -> None:
         """Queue one job per (already validated) URL, written on a background thread, so
         dropping 10,000 links never freezes the window; `jobAdded` follows once stored."""
-        if kind not in KINDS:
-            raise ValueError(f"There is no job kind {kind!r}.")
+        _check_kind(kind)
         carrier, payload = self._carrier, dict(payload or {})
 
         def write() -> None:
@@ -177,12 +185,6 @@ class JobManager(QObject):
             carrier.written.emit(jobstore.add_jobs(new_jobs))
 
         self._writer.start(write)
-
-    @Slot(list)
-    def _on_written(self, ids: list) -> None:
-        if ids:
-            self.jobAdded.emit(ids)
-            self._schedule_soon()
 
     def remove(self, job_ids: list[int]) -> list[int]:
         removed = jobstore.remove(job_ids)
@@ -272,7 +274,7 @@ class JobManager(QObject):
             except (KeyError, ImportError) as exc:
                 def function(ctx, exc=exc):
                     raise RuntimeError(f"ytdesk cannot run jobs of kind {job.kind!r}: {exc}")
-            JobRunner(job, owner, context, function, signals).run()
+            JobRunner(job, owner, context, function).run()
 
         self._pool.start(work)
 
@@ -300,11 +302,7 @@ class JobManager(QObject):
             context = self._running.get(job_id)
             if context is not None and action in ("pause", "cancel"):
                 context.request_stop(action)
-        for job_id in recovered:
-            log.info("job %s was interrupted; it is queued again", job_id)
-            self.jobChanged.emit(job_id, st.QUEUED)
-        if recovered:
-            self._schedule_soon()
+        self._announce_recovered(recovered)
 
     def _owner_is_dead(self, owner: str) -> bool:
         """An owner holds a lock file while it lives; a lock we can take is a dead owner's."""
@@ -329,8 +327,10 @@ class JobManager(QObject):
 
     @Slot(list)
     def _on_added(self, ids: list) -> None:
-        self.jobAdded.emit(ids)
-        self._schedule_soon()
+        """New jobs are stored (a direct add, a bulk add, or a playlist's children)."""
+        if ids:
+            self.jobAdded.emit(ids)
+            self._schedule_soon()
 
     @Slot(int, str)
     def _on_titled(self, job_id: int, title: str) -> None:

@@ -16,7 +16,7 @@ from ytdesk.core.models import Job
 from ytdesk.core.retry import RetryPolicy
 from ytdesk.ytdl.errors import LOCAL, PERMANENT, RATE_LIMITED, Failure, JobStopped, classify
 
-from .context import JobContext, JobSignals
+from .context import JobContext
 from .kinds import KindFunction
 
 
@@ -25,14 +25,12 @@ class JobRunner:
     and runs it, so no Qt object's life depends on which thread Python's garbage
     collector happens to run in."""
 
-    def __init__(self, job: Job, owner: str, context: JobContext, function: KindFunction,
-                 signals: JobSignals):
+    def __init__(self, job: Job, owner: str, context: JobContext, function: KindFunction):
         self.job_id = job.id
         self.site = job.site
         self.attempts = job.attempts
         self.owner = owner
         self.context = context
-        self.signals = signals
         self._function = function
 
     def run(self) -> None:
@@ -58,7 +56,7 @@ class JobRunner:
         finally:
             ctx.close()
             Job._meta.database.close()  # this pool thread's connection
-            self.signals.finished.emit(self.job_id, status, pause_reason)
+            ctx.signals.finished.emit(self.job_id, status, pause_reason)
 
     def _succeeded(self, result: str) -> str:
         self.context.log(logging.INFO, result)

@@ -95,6 +95,7 @@ class Engine:
         self.download_dir = download_dir
         # A metadata refresh must see downloaded videos too, so it runs without the archive.
         self.archive = LibraryArchive() if use_archive else None
+        self._in_library: dict[tuple[str, str], bool] = {}
         self._tracker = ProgressTracker(progress, should_stop)
         self._should_stop = should_stop
         options = build_options(download_dir=download_dir, choice=choice,
@@ -186,8 +187,14 @@ class Engine:
         return None
 
     def in_library(self, entry: dict[str, Any]) -> bool:
+        """Asked twice per entry while a channel is listed (to skip opening it, then to skip
+        queueing it): answered once, from the library, then remembered for this listing."""
         ident = self.identity(entry)
-        return bool(ident) and library.is_downloaded(*ident)
+        if not ident:
+            return False
+        if ident not in self._in_library:
+            self._in_library[ident] = library.is_downloaded(*ident)
+        return self._in_library[ident]
 
     def download(self, info: dict[str, Any]) -> Downloaded | None:
         """Download one (unprocessed) video. None when yt-dlp skipped it as already here."""
