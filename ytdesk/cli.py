@@ -98,7 +98,12 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
     outcome: dict[int, str] = {}
     state = {"paused": None, "stopping": False}
 
+    said: dict[int, str] = {}
+
     def on_changed(job_id: int, status: str) -> None:
+        if said.get(job_id) == status:
+            return  # a running job that learned its title: said already
+        said[job_id] = status
         job = Job.get_or_none(Job.id == job_id)
         if job is None:
             return

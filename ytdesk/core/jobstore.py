@@ -88,13 +88,15 @@ def _best_runnable(stamp: float, per_site_limit: int) -> Job | None:
     return query.first()
 
 
-def claim_next(owner: str, lease_seconds: float, per_site_limit: int) -> Job | None:
+def claim_next(owner: str, lease_seconds: float, per_site_limit: int,
+               look_first: bool = True) -> Job | None:
     """Take the best runnable job (highest priority, then oldest) whose site is neither
-    held nor at its limit, and make it ours. None when there is nothing to take."""
+    held nor at its limit, and make it ours. None when there is nothing to take.
+    `look_first`: look without a lock before taking it (most looks find nothing, and an
+    idle look should not hold up other writers); a slot in the middle of a batch, which
+    just found work, goes straight to the claim."""
     stamp = now()
-    # Look first without a lock: many calls find nothing, and taking SQLite's write lock
-    # would make the caller wait whenever a download is writing.
-    if _best_runnable(stamp, per_site_limit) is None:
+    if look_first and _best_runnable(stamp, per_site_limit) is None:
         return None
     with transaction():
         candidate = _best_runnable(stamp, per_site_limit)
@@ -103,11 +105,13 @@ def claim_next(owner: str, lease_seconds: float, per_site_limit: int) -> Job | N
         taken = (Job.update(status=st.RUNNING, owner=owner, lease_until=stamp + lease_seconds,
                             started_at=stamp, attempts=Job.attempts + 1, requested=None,
                             updated_at=stamp, speed=None, eta=None)
-                 .where((Job.id == candidate.id) & Job.status.in_(st.RUNNABLE)).execute())
-        if not taken:
+                 .where((Job.id == candidate.id) & Job.status.in_(st.RUNNABLE))
+                 .returning(Job).execute())
+        job = next(iter(taken), None)
+        if job is None:
             return None
-        _event(candidate.id, "status", candidate.status, st.RUNNING, f"started{_process(owner)}")
-    return Job.get_by_id(candidate.id)
+        _event(job.id, "status", candidate.status, st.RUNNING, f"started{_process(owner)}")
+    return job
 
 
 def _process(owner: str) -> str:
@@ -233,8 +237,9 @@ def hold_site(site: str, base_seconds: float, cap_seconds: float, reason: str) -
 
 def clear_hold(site: str) -> None:
     """A site that served a job again has forgiven us: forget its strikes."""
-    with transaction():
-        SiteHold.delete().where(SiteHold.site == site).execute()
+    if SiteHold.select().where(SiteHold.site == site).exists():  # rare: no write lock
+        with transaction():
+            SiteHold.delete().where(SiteHold.site == site).execute()
 
 
 # -- reading -------------------------------------------------------------------------------------

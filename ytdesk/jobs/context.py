@@ -48,7 +48,10 @@ class JobContext:
         self._stop = threading.Event()
         self._stop_reason: str | None = None
         self._last_signal = 0.0
-        self._last_db = 0.0
+        # The first DB write waits a second: most of a batch of small files ends sooner,
+        # and its end state says all (a write per job saved).
+        self._last_db = time.monotonic()
+        self.output_path: str | None = None
 
     # -- asked by the manager (its own thread) ---------------------------------------------
     def request_stop(self, reason: str) -> None:
@@ -73,7 +76,7 @@ class JobContext:
             self.report((PROGRESS, self.job_id, _or_unknown(p.fraction), p.downloaded,
                          p.total if p.total else -1, _or_unknown(p.speed), _or_unknown(p.eta),
                          getattr(p, "phase", "")))
-        if complete or stamp - self._last_db >= DB_INTERVAL:
+        if stamp - self._last_db >= DB_INTERVAL:
             if jobstore.save_progress(self.job_id, progress=p.fraction,
                                       downloaded_bytes=p.downloaded, total_bytes=p.total,
                                       speed=p.speed, eta=p.eta):
@@ -85,8 +88,9 @@ class JobContext:
             self.report((TITLED, self.job_id))
 
     def set_output(self, path: str | None) -> None:
+        """The file the job made (or found): written with the job's end state."""
         if path:
-            jobstore.save_fields(self.job_id, output_path=path)
+            self.output_path = path
 
     def enqueue_children(self, new_jobs: list[jobstore.NewJob]) -> list[int]:
         ids = jobstore.add_jobs(new_jobs)

@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from ytdesk.core.settings import Settings
 from ytdesk.ytdl.options import find_tools
 
-from .worker import Task, Workers
+from .worker import Task, Work, Workers
 
 if TYPE_CHECKING:
     from ytdesk.ytdl.preview import Preview
@@ -26,7 +26,7 @@ THREADS = 2
 LATEST = "preview"
 
 
-def _look(task: Task, url: str, closing: threading.Event, socket_timeout: float) -> Preview:
+def _look(task: Work, url: str, closing: threading.Event, socket_timeout: float) -> Preview:
     # Imported here, on the pool thread: importing yt-dlp takes a good part of a second,
     # which the window's start-up should not pay (as with the job kinds).
     from ytdesk.ytdl.preview import preview

@@ -88,7 +88,7 @@ class JobRunner:
         self.context.log(logging.INFO, result)
         jobstore.clear_hold(self.site)
         return self._end(st.SUCCEEDED, message=result, result=result, error=None,
-                         error_kind=None)
+                         error_kind=None, progress=1.0, output_path=self.context.output_path)
 
     def _stopped(self, reason: str) -> str:
         if reason == "pause":

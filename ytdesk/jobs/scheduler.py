@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -26,7 +26,7 @@ from ytdesk.core.settings import Settings
 from .context import ADDED, FINISHED, STARTED, JobContext
 from .kinds import function_of
 from .liveness import LEASE_SECONDS
-from .worker import Task, Workers
+from .worker import Work, Workers
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +66,27 @@ class Running:
 
 
 class Gate:
-    """Whether slots may take another job, readable from any thread."""
+    """Whether slots may take another job, and how many may run at once, for any thread."""
 
     def __init__(self, concurrency: int):
         self._open = threading.Event()
         self.concurrency = concurrency
         self.closing = threading.Event()  # ytdesk is shutting down: stop, don't wait
+        self._lock = threading.Lock()
+        self._taken = 0
+
+    def take(self) -> bool:
+        """A place for one more job, if the gate is open and the limit allows (a lowered
+        limit counts at once)."""
+        with self._lock:
+            if not self._open.is_set() or self._taken >= self.concurrency:
+                return False
+            self._taken += 1
+            return True
+
+    def give_back(self) -> None:
+        with self._lock:
+            self._taken -= 1
 
     def open(self) -> None:
         self._open.set()
@@ -84,30 +99,41 @@ class Gate:
         return self._open.is_set()
 
 
-def run_slot(task: Task, owner: str, settings: Settings, paths: Paths, gate: Gate,
-             running: Running, slot_count: Callable[[], int]) -> float | None:
+def run_slot(task: Work, owner: str, settings: Settings, paths: Paths, gate: Gate,
+             running: Running) -> float | None:
     """A slot's life on its pool thread: claim, run, write, claim again... Returns when
     no job may start now: the time something next becomes due (or None)."""
+    busy = False  # in a batch: the last look found work, so the next probably will
+    while gate.take():
+        try:
+            job = jobstore.claim_next(owner, LEASE_SECONDS,
+                                      settings.get("per_site_concurrency"), look_first=not busy)
+            if job is None:
+                return jobstore.next_due()
+            busy = True
+            _run_job(task, job, owner, settings, paths, gate, running)
+        finally:
+            gate.give_back()
+    return None
+
+
+def _run_job(task: Work, job, owner: str, settings: Settings, paths: Paths, gate: Gate,
+             running: Running) -> None:
     from .runner import JobRunner  # on the pool thread: the runner pulls in yt-dlp
 
-    while gate.is_open and slot_count() <= gate.concurrency:
-        job = jobstore.claim_next(owner, LEASE_SECONDS, settings.get("per_site_concurrency"))
-        if job is None:
-            return jobstore.next_due()
-        context = JobContext(job, settings, paths.job_log(job.id), task.report)
-        running.add(context)
+    context = JobContext(job, settings, paths.job_log(job.id), task.report)
+    running.add(context)
+    try:
+        task.report((STARTED, job.id))
         try:
-            task.report((STARTED, job.id))
-            try:
-                function = function_of(job.kind)
-            except (KeyError, ImportError) as exc:
-                def function(ctx, exc=exc, kind=job.kind):
-                    raise RuntimeError(f"ytdesk cannot run jobs of kind {kind!r}: {exc}")
-            if JobRunner(owner, context, function, gate.closing).run():
-                gate.shut()  # a local failure (disk full...): the manager pauses the queue
-        finally:
-            running.remove(context)
-    return None
+            function = function_of(job.kind)
+        except (KeyError, ImportError) as exc:
+            def function(ctx, exc=exc, kind=job.kind):
+                raise RuntimeError(f"ytdesk cannot run jobs of kind {kind!r}: {exc}")
+        if JobRunner(owner, context, function, gate.closing).run():
+            gate.shut()  # a local failure (disk full...): the manager pauses the queue
+    finally:
+        running.remove(context)
 
 
 class Scheduler(QObject):
@@ -182,7 +208,7 @@ class Scheduler(QObject):
             with self._slot_lock:
                 self._slots += 1
             self._pool.submit(run_slot, self._owner, self._settings, self._paths, self.gate,
-                              self._running, self._slot_count, pass_task=True,
+                              self._running, pass_task=True,
                               reported=self._on_report, done=self._on_slot_done,
                               failed=self._on_slot_failed, finished=self._on_slot_over)
 

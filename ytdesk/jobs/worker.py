@@ -43,48 +43,63 @@ class Aborted(Exception):
     """Raised by work that noticed its task was aborted; not worth a log line."""
 
 
-class Task:
-    """A submitted piece of work, as its owner and the work itself see it."""
+class Work:
+    """What the pool thread holds of a task: its id, its abort flag and the carrier. No
+    callback, nothing of the owner: if the pool thread dropped the last reference to an
+    owner object, that object would be destroyed there, on the wrong thread (this aborted
+    the process). The work function gets this object with `pass_task`."""
 
-    def __init__(self, carrier: _Carrier, latest: str | None,
-                 callbacks: dict[str, Callable[[Any], None]]):
+    def __init__(self, carrier: _Carrier):
         self.id = next(_ids)
-        self.latest = latest
         self._carrier = carrier
-        self._callbacks = callbacks
         self._abort = threading.Event()
-
-    def abort(self) -> None:
-        """Ask the work to stop (it checks `aborted`) and drop its answer."""
-        self._abort.set()
 
     @property
     def aborted(self) -> bool:
         return self._abort.is_set()
 
     def report(self, news: Any) -> None:
-        """From the work's thread: send `news` to the owner's `reported` callback."""
+        """Send `news` to the owner's `reported` callback."""
         if not self._abort.is_set():
             self._carrier.news.emit(self.id, REPORTED, news)
 
-    def _send(self, what: str, value: Any = None) -> None:
+    def send(self, what: str, value: Any = None) -> None:
         self._carrier.news.emit(self.id, what, value)
 
 
-def _run(task: Task, function: Callable[..., Any], args: tuple, pass_task: bool) -> None:
+class Task:
+    """A submitted piece of work, as its owner sees it (on the owner's thread)."""
+
+    def __init__(self, work: Work, latest: str | None,
+                 callbacks: dict[str, Callable[[Any], None]]):
+        self.id = work.id
+        self.latest = latest
+        self.callbacks = callbacks
+        self._work = work
+
+    def abort(self) -> None:
+        """Ask the work to stop (it checks `aborted`) and drop its answer."""
+        self._work._abort.set()
+
+    @property
+    def aborted(self) -> bool:
+        return self._work.aborted
+
+
+def _run(work: Work, function: Callable[..., Any], args: tuple, pass_task: bool) -> None:
     try:
-        if task.aborted:  # aborted before it started: never starts
+        if work.aborted:  # aborted before it started: never starts
             return
-        task._send(STARTED)
+        work.send(STARTED)
         try:
-            result = function(task, *args) if pass_task else function(*args)
+            result = function(work, *args) if pass_task else function(*args)
         except Exception as exc:  # reported to the owner, never lost in a thread
-            task._send(ERRORED, exc)
+            work.send(ERRORED, exc)
         else:
-            task._send(RETURNED, result)
+            work.send(RETURNED, result)
     finally:
         close_thread_connection()
-        task._send(FINISHED)
+        work.send(FINISHED)
 
 
 class Workers(QObject):
@@ -116,15 +131,15 @@ class Workers(QObject):
         always called last, aborted or not (to release what the caller holds)."""
         callbacks = {RETURNED: done, ERRORED: failed or _log_failure(self.name),
                      REPORTED: reported, FINISHED: finished}
-        task = Task(self._carrier, latest,
-                    {k: v for k, v in callbacks.items() if v is not None})
+        work = Work(self._carrier)
+        task = Task(work, latest, {k: v for k, v in callbacks.items() if v is not None})
         if latest is not None:
             previous = self._latest.get(latest)
             if previous is not None:
                 previous.abort()
             self._latest[latest] = task
         self._running[task.id] = task
-        self._pool.start(lambda: _run(task, function, args, pass_task))
+        self._pool.start(lambda: _run(work, function, args, pass_task))
         return task
 
     @Slot(int, str, object)
@@ -136,9 +151,12 @@ class Workers(QObject):
             del self._running[task_id]
             if task.latest is not None and self._latest.get(task.latest) is task:
                 del self._latest[task.latest]
+            callback = task.callbacks.get(FINISHED)
+            task.callbacks = {}  # a task kept by its owner must not keep the owner alive
         elif task.aborted or self._closing:
             return  # a stale or abandoned answer
-        callback = task._callbacks.get(what)
+        else:
+            callback = task.callbacks.get(what)
         if callback is not None:
             callback(value)
 

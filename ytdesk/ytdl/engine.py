@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from yt_dlp import YoutubeDL
 from yt_dlp.postprocessor.common import PostProcessor
 
 from ytdesk.core import library
 
+from . import warm
 from .archive import LibraryArchive
 from .errors import JobStopped, OutsideDownloadDir
 from .options import DownloadChoice, build_options
@@ -101,12 +101,12 @@ class Engine:
         options = build_options(download_dir=download_dir, choice=choice,
                                 logger=JobLogger(log), progress_hook=self._tracker.hook,
                                 archive=self.archive, socket_timeout=socket_timeout)
-        self.ydl = YoutubeDL(options)
+        self.ydl = warm.borrow(options)
         self.ydl.add_post_processor(_DotFreePathFields(None), when="pre_process")
         self.ydl.add_post_processor(_StayInsideDownloadDir(download_dir), when="before_dl")
 
     def close(self) -> None:
-        self.ydl.close()
+        warm.give_back(self.ydl)
 
     def __enter__(self) -> "Engine":
         return self
