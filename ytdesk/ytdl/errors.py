@@ -71,17 +71,18 @@ _UNRESOLVED = re.compile(
     r"host='([^']+)'.*?(?:failed to resolve|name or service not known|getaddrinfo failed|"
     r"nodename nor servname|temporary failure in name resolution)", re.I)
 _HOST = re.compile(r"host='([^']+)'")
-# What went wrong on the way to a site, in the words of urllib3 / the OS -> our sentence.
+# What went wrong on the way to a site, in the words of urllib3 / the OS -> our sentence
+# (the runner adds whether it tries again).
 _CONNECTION_TEXT = [
     (re.compile(r"connection refused|actively refused|errno (111|61|10061)\b", re.I),
-     "Could not connect to {host} — is the site up? ytdesk will try again."),
+     "Could not connect to {host} — is the site up?"),
     (re.compile(r"timed out|errno (110|60|10060)\b", re.I),
-     "{host} did not answer in time; ytdesk will try again."),
+     "{host} did not answer in time."),
     (re.compile(r"network is unreachable|no route to host|errno (101|113|51|65)\b", re.I),
-     "{host} cannot be reached from this computer; is it online? ytdesk will try again."),
+     "{host} cannot be reached from this computer; is it online?"),
     (re.compile(r"connection (reset|aborted)|remote end closed|broken pipe|incompleteread|"
                 r"connection broken", re.I),
-     "The connection to {host} broke off; ytdesk will try again."),
+     "The connection to {host} broke off."),
 ]
 
 
