@@ -46,8 +46,8 @@ def test_the_same_file_name_from_two_hosts_is_two_videos(site, home, manager, qt
 
 
 def test_a_site_s_own_ids_are_not_scoped():
-    assert library.identity({"id": "v1", "extractor_key": "FakeSite",
-                             "webpage_url": "http://127.0.0.1:1/watch/v1"}) == ("fakesite", "v1", "")
+    own = {"id": "v1", "extractor_key": "FakeSite", "webpage_url": "http://127.0.0.1:1/watch/v1"}
+    assert library.identity(own) == ("fakesite", "v1", "")
     assert library.identity({"id": "613", "extractor_key": "TelegramEmbed",
                              "webpage_url": "https://t.me/europa_press/613?single"}) == (
         "telegramembed", "613", "t.me/europa_press")

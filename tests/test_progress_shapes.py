@@ -35,7 +35,7 @@ def files_in(folder: Path) -> list[Path]:
 
 
 def never_decreases(values: list[float]) -> bool:
-    return all(a <= b for a, b in zip(values, values[1:]))
+    return all(a <= b for a, b in zip(values, values[1:], strict=False))
 
 
 @pytest.mark.parametrize("shape", SHAPES)

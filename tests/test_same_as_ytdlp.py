@@ -1,4 +1,5 @@
-"""ytdesk against plain yt-dlp on the same lists: the same files (relative paths), titles
+"""ytdesk against plain yt-dlp on the same lists (an RSS feed with a removed episode, a plugin
+playlist with unplayable entries, a channel with tabs): the same files (relative paths), titles
 and metadata. Plain yt-dlp runs in this process with ytdesk's own options (the same output
 template, formats and post-processing) and `ignoreerrors` (what `yt-dlp -i URL` does, so a
 bad entry does not stop its list); ytdesk runs its jobs: a parent lists, children download.
@@ -35,8 +36,15 @@ def plain_ytdlp(url: str, folder: Path) -> dict[str, dict]:
     params["ignoreerrors"] = True
     with YoutubeDL(params) as ydl:
         result = ydl.extract_info(url, download=True)
-    videos = [YoutubeDL.sanitize_info(entry) for entry in result["entries"] if entry]
-    return {video["id"]: video for video in videos}
+    return {video["id"]: YoutubeDL.sanitize_info(video) for video in _videos_in(result)}
+
+
+def _videos_in(result: dict):
+    for entry in result.get("entries") or ():
+        if entry and "entries" in entry:  # a channel's tab
+            yield from _videos_in(entry)
+        elif entry:
+            yield entry
 
 
 def files_in(folder: Path) -> set[str]:
@@ -60,8 +68,12 @@ def removed_episode_feed(site) -> str:
     return site.feed_url
 
 
-@pytest.mark.parametrize("make_list", [removed_episode_feed, mixed_playlist],
-                         ids=["rss-feed", "plugin-playlist"])
+def channel_with_tabs(site) -> str:
+    return site.channel_url("testchannel")
+
+
+@pytest.mark.parametrize("make_list", [removed_episode_feed, mixed_playlist, channel_with_tabs],
+                         ids=["rss-feed", "plugin-playlist", "plugin-channel"])
 def test_ytdesk_downloads_what_plain_ytdlp_downloads(make_list, site, home, manager, qtbot,
                                                       tmp_path):
     url = make_list(site)

@@ -181,8 +181,10 @@ class FakeSite:
         # Direct-download files for yt-dlp's generic extractor and the feed.
         self.add_file('clip.mp4', self.media['muxed'])
         self.add_file('clip2.mp4', self.media['muxed'])
-        self.add_feed_item('ep1', 'Episode 1', 'clip.mp4', pub_date='Thu, 01 Jan 2026 12:00:00 +0000')
-        self.add_feed_item('ep2', 'Episode 2', 'clip2.mp4', pub_date='Fri, 02 Jan 2026 12:00:00 +0000')
+        self.add_feed_item('ep1', 'Episode 1', 'clip.mp4',
+                           pub_date='Thu, 01 Jan 2026 12:00:00 +0000')
+        self.add_feed_item('ep2', 'Episode 2', 'clip2.mp4',
+                           pub_date='Fri, 02 Jan 2026 12:00:00 +0000')
         for name in ('dash', 'hls'):
             if name in self.media:
                 self.add_stream(name, self.media[name])

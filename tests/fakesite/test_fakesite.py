@@ -277,7 +277,8 @@ def test_a_playlist_lists_private_and_deleted_videos_as_youtube_does(site, tmp_p
     site.add_playlist('mixed', 'Mixed', ['v1', 'p1', 'd1'])
     with yt_dlp.YoutubeDL(ydl_opts(tmp_path)) as ydl:
         pl = ydl.extract_info(site.playlist_url('mixed'), download=False, process=False)
-    assert [e['title'] for e in pl['entries']] == ['Test Video 1', '[Private video]', '[Deleted video]']
+    titles = [e['title'] for e in pl['entries']]
+    assert titles == ['Test Video 1', '[Private video]', '[Deleted video]']
 
 
 @pytest.mark.parametrize('name, protocol', [('dash', 'http_dash_segments'), ('hls', 'm3u8_native')])

@@ -161,7 +161,7 @@ def upsert_videos(infos: Iterable[dict[str, Any]], only_new: bool = False) -> Up
 
 def _upsert_one(info: dict[str, Any], only_new: bool = False,
                 **download_fields: Any) -> UpsertCounts:
-    extractor, video_id, scope = identity(info) or (extractor_of(info), str(info["id"]), "")
+    extractor, video_id, scope = _key_of(info)
     row = find_video(extractor, video_id, scope)
     if row is not None and only_new:
         return UpsertCounts(unchanged=1)
@@ -191,13 +191,20 @@ def _field_name(column: str) -> str:
     return "channel_ref_id" if column == "channel_ref" else column
 
 
-def record_download(info: dict[str, Any], filepath: str, format_id: str | None) -> Video:
+def record_download(info: dict[str, Any], filepath: str, format_id: str | None) -> Video | None:
     """Mark a video downloaded, with its file, in the same transaction as its metadata."""
     size = os.path.getsize(filepath) if os.path.exists(filepath) else None
     with Video._meta.database.atomic():
         _upsert_one(info, filepath=filepath, filesize=size, format=format_id,
                     downloaded_at=now())
-    return find_video(*identity(info))  # type: ignore[misc]
+    return find_video(*_key_of(info))
+
+
+def _key_of(info: dict[str, Any]) -> Identity:
+    key = identity(info)
+    if key is None:
+        raise ValueError("A video without an id cannot be kept in the library.")
+    return key
 
 
 def _the_video(extractor: str, video_id: str, scope: str) -> Any:

@@ -43,21 +43,24 @@ class LibraryArchive:
     """
 
     def __init__(self) -> None:
-        self._added: set[str] = set()  # downloaded in this run, before the row is written
+        # yt-dlp asks about one video several times per job (a listing, its temporary id,
+        # before and after choosing formats): the library answers once. A download in
+        # this run says yes at once, before its row is written.
+        self._known: dict[str, bool] = {}
 
     def __bool__(self) -> bool:
         return True
 
     def __len__(self) -> int:  # truthiness must not depend on what we hold
-        return max(1, len(self._added))
+        return max(1, len(self._known))
 
     def __contains__(self, text: object) -> bool:
         if not isinstance(text, str):
             return False
-        if text in self._added:
-            return True
-        found = parse_archive_id(text)
-        return bool(found) and library.is_downloaded(*found)  # type: ignore[misc]
+        if text not in self._known:
+            found = parse_archive_id(text)
+            self._known[text] = found is not None and library.is_downloaded(*found)
+        return self._known[text]
 
     def add(self, text: str) -> None:
-        self._added.add(text)
+        self._known[text] = True

@@ -10,7 +10,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from yt_dlp import YoutubeDL
 from yt_dlp.postprocessor.common import PostProcessor

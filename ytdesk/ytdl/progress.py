@@ -110,7 +110,7 @@ class ProgressTracker:
         weights = _shares(sizes) or _shares([f.get("tbr") for f in formats]) \
             or [1 / len(formats)] * len(formats)
         self._streams = {_key(f, i): _Stream(w, s)
-                         for i, (f, w, s) in enumerate(zip(formats, weights, sizes))}
+                         for i, (f, w, s) in enumerate(zip(formats, weights, sizes, strict=True))}
         self._fraction = 0.0
         self._phase = DOWNLOADING
 

@@ -113,12 +113,14 @@ class FakeSiteIE(_FakeSiteBaseIE):
         reason = playability.get('reason') or ''
         subreason = playability.get('subreason')
         if subreason:
-            if subreason.startswith('The uploader has not made this video available in your country'):
-                self.raise_geo_restricted(subreason, playability.get('countries'), metadata_available=True)
+            if subreason.startswith('The uploader has not made this video available'):
+                self.raise_geo_restricted(
+                    subreason, playability.get('countries'), metadata_available=True)
             if subreason != reason:
                 reason += f'. {subreason}'
         if 'sign in' in reason.lower():
-            reason = f'{remove_end(reason.strip(), ".")}. Use --cookies-from-browser or --cookies for the authentication.'
+            reason = (f'{remove_end(reason.strip(), ".")}. Use --cookies-from-browser or '
+                      '--cookies for the authentication.')
         self.raise_no_formats(reason, expected=True, video_id=video_id)
 
 
