@@ -57,3 +57,14 @@ def manager(home, qtbot):
     made.start()
     yield made
     made.shutdown(timeout_s=10)
+
+
+@pytest.fixture
+def one_at_a_time(home, qtbot):
+    """A manager that runs one job at a time from its very first claim."""
+    from ytdesk.jobs.manager import JobManager
+
+    made = JobManager(home.paths, home.settings, concurrency=1)
+    made.start()
+    yield made
+    made.shutdown(timeout_s=10)

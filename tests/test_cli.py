@@ -97,7 +97,7 @@ def test_retry_cancel_and_log(site, home, capsys):
     assert main([*home.cli_args(), "run", "--until-idle"]) == 0
     assert job(1).status == job(2).status == "succeeded"
     assert main([*home.cli_args(), "retry", "1"]) == 1
-    assert "cannot be queued" in capsys.readouterr().err
+    assert "it cannot be retried" in capsys.readouterr().err
 
 
 def test_migrate_status_and_down_up(home, capsys):

@@ -57,8 +57,9 @@ def disk_full_kind():
     del kinds.KINDS["disk-test"]
 
 
-def test_a_full_disk_pauses_the_queue_and_says_why(home, manager, qtbot, disk_full_kind):
-    manager.set_concurrency(1)
+def test_a_full_disk_pauses_the_queue_and_says_why(home, one_at_a_time, qtbot,
+                                                   disk_full_kind):
+    manager = one_at_a_time
     with qtbot.waitSignal(manager.queuePaused, timeout=10_000) as paused:
         first = manager.enqueue("disk-test", "https://a.example/1")
         second = manager.enqueue("disk-test", "https://a.example/2")

@@ -77,8 +77,8 @@ def test_pause_keeps_the_part_file_and_resume_finishes(site, home, manager, qtbo
         "queued", "running", "paused", "queued", "running", "succeeded"]
 
 
-def test_a_queued_job_can_be_cancelled_before_it_starts(site, home, manager, qtbot):
-    manager.set_concurrency(1)
+def test_a_queued_job_can_be_cancelled_before_it_starts(site, home, one_at_a_time, qtbot):
+    manager = one_at_a_time
     size = site.media["muxed"].stat().st_size
     site.set_fault("/media/v1/", "slow", bytes_per_second=size // 2)
     first = manager.enqueue("download", site.video_url("v1"))

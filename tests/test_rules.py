@@ -9,7 +9,7 @@ import random
 import pytest
 
 from ytdesk.core import jobstates as st
-from ytdesk.core import jobstore
+from ytdesk.core import jobactions, jobstore
 from ytdesk.core.retry import RetryPolicy
 from ytdesk.core.settings import SettingError
 from ytdesk.core.urls import check_url, find_urls, site_of
@@ -42,13 +42,13 @@ def test_malformed_urls_are_refused(text):
 def test_every_status_change_is_listed_and_enforced(home):
     [job_id] = jobstore.add_jobs([jobstore.NewJob("download", "https://example.com/v")])
     assert not jobstore.move(job_id, st.SUCCEEDED)  # queued -> succeeded skips running
-    with pytest.raises(st.TransitionError, match="cannot be queued"):
-        jobstore.retry(job_id)
+    with pytest.raises(st.TransitionError, match="is queued; it cannot be retried"):
+        jobactions.apply_one(jobactions.RETRY, job_id)
     assert jobstore.move(job_id, st.CANCELLED)
-    jobstore.retry(job_id)
+    assert jobactions.apply_one(jobactions.RETRY, job_id) == st.QUEUED
     assert jobstore.move(job_id, st.PAUSED)
     with pytest.raises(st.TransitionError, match="There is no job 999"):
-        jobstore.retry(999)
+        jobactions.apply_one(jobactions.RETRY, 999)
     assert all(target in st.STATUSES for targets in st.TRANSITIONS.values() for target in targets)
     assert st.TRANSITIONS[st.SUCCEEDED] == frozenset()
 

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 from ytdesk import __version__
 from ytdesk.core import db as database
 from ytdesk.core import jobstates as st
-from ytdesk.core import jobstore, library
+from ytdesk.core import jobactions, jobstore, library
 from ytdesk.core.clock import iso
 from ytdesk.core.jobstore import PRIORITIES, NewJob
 from ytdesk.core.models import Job, Video
@@ -98,7 +98,12 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
     outcome: dict[int, str] = {}
     state = {"paused": None, "stopping": False}
 
+    said: dict[int, str] = {}
+
     def on_changed(job_id: int, status: str) -> None:
+        if said.get(job_id) == status:
+            return  # a running job that learned its title: said already
+        said[job_id] = status
         job = Job.get_or_none(Job.id == job_id)
         if job is None:
             return
@@ -134,9 +139,10 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
     wake.start()
     previous = {signum: signal.signal(signum, lambda *_: QTimer.singleShot(0, stop))
                 for signum in (signal.SIGINT, signal.SIGTERM)}
+    manager.jobsRecovered.connect(
+        lambda ids: [_say(f"job {job_id} interrupted earlier; queued again") for job_id in ids])
     try:
-        for job_id in manager.start():
-            _say(f"job {job_id} interrupted earlier; queued again")
+        manager.start()
         app.exec()
         if not manager.shutdown(timeout_s=10):
             _complain("some jobs did not stop within 10 s; they will be recovered on next start")
@@ -179,19 +185,19 @@ def _each_id(ids: Sequence[int], action) -> int:
 
 
 def cmd_retry(args, paths, settings) -> int:
-    return _each_id(args.ids, lambda i: (jobstore.retry(i), st.QUEUED)[1])
+    return _each_id(args.ids, lambda i: jobactions.apply_one(jobactions.RETRY, i))
 
 
 def cmd_cancel(args, paths, settings) -> int:
-    return _each_id(args.ids, lambda i: jobstore.ask(i, "cancel"))
+    return _each_id(args.ids, lambda i: jobactions.apply_one(jobactions.CANCEL, i))
 
 
 def cmd_pause(args, paths, settings) -> int:
-    return _each_id(args.ids, lambda i: jobstore.ask(i, "pause"))
+    return _each_id(args.ids, lambda i: jobactions.apply_one(jobactions.PAUSE, i))
 
 
 def cmd_resume(args, paths, settings) -> int:
-    return _each_id(args.ids, lambda i: (jobstore.resume(i), st.QUEUED)[1])
+    return _each_id(args.ids, lambda i: jobactions.apply_one(jobactions.RESUME, i))
 
 
 def cmd_log(args, paths: Paths, settings) -> int:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from contextlib import closing
 import sys
+from contextlib import closing, contextmanager
+from typing import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import resources
@@ -37,6 +38,42 @@ def open_database(path: Path) -> pw.SqliteDatabase:
                            lock_type="IMMEDIATE", check_same_thread=False)
     db.bind(MODELS, bind_refs=False, bind_backrefs=False)
     return db
+
+
+def bound() -> pw.SqliteDatabase:
+    """The database the models are bound to (by `open_database`)."""
+    database = MODELS[0]._meta.database
+    if database is None:
+        raise RuntimeError("The library database is not open.")
+    return database
+
+
+def transaction():
+    """A write transaction (IMMEDIATE; nested calls become savepoints)."""
+    return bound().atomic()
+
+
+def close_thread_connection() -> None:
+    """Close the calling thread's connection: peewee keeps one per thread, and pool
+    threads come and go, so work on a pool thread ends with this."""
+    database = MODELS[0]._meta.database
+    if database is not None:
+        database.close()
+
+
+QUICK_BUSY_TIMEOUT_MS = 50
+
+
+@contextmanager
+def without_waiting() -> Iterator[None]:
+    """Writes that may be skipped (progress): give up after 50 ms on a locked DB instead
+    of the usual 15 s, so a download never stalls behind another program's lock."""
+    database = bound()
+    database.execute_sql(f"PRAGMA busy_timeout = {QUICK_BUSY_TIMEOUT_MS}")
+    try:
+        yield
+    finally:
+        database.execute_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
 
 
 def migrations_dir() -> Path:

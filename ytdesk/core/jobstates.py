@@ -34,7 +34,3 @@ class TransitionError(ValueError):
 def can_move(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
 
-
-def sources_of(to_status: str) -> tuple[str, ...]:
-    """The statuses a job may be in to move to `to_status` (used in conditional UPDATEs)."""
-    return tuple(s for s, targets in TRANSITIONS.items() if to_status in targets)

@@ -1,6 +1,8 @@
 """The jobs table as the single source of truth: every state change is a conditional
 UPDATE in an IMMEDIATE transaction plus an event row, so two processes (the GUI and
 `ytdesk-cli run`) sharing one data dir can never both own a job.
+
+What a user asks of many jobs at once (pause, retry, remove...) is in `jobactions`.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import peewee as pw
 
 from . import jobstates as st
 from .clock import now
+from .db import transaction, without_waiting
 from .models import Job, JobEvent, SiteHold
 from .urls import site_of
 
 PRIORITIES = {"high": 10, "normal": 0, "low": -10}
-_CHUNK = 500  # rows per INSERT: stays far below SQLite's bound-variable limit
+CHUNK = 500  # ids per statement: stays far below SQLite's bound-variable limit
 
 
 @dataclass
@@ -30,8 +33,9 @@ class NewJob:
     title: str | None = None
 
 
-def _db() -> pw.SqliteDatabase:
-    return Job._meta.database
+def chunks(ids: list[int], size: int = CHUNK) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 
 def add_jobs(new_jobs: Iterable[NewJob]) -> list[int]:
@@ -41,15 +45,22 @@ def add_jobs(new_jobs: Iterable[NewJob]) -> list[int]:
                  site=site_of(j.url), parent=j.parent_id, title=j.title, status=st.QUEUED,
                  created_at=stamp, updated_at=stamp, scheduled_at=0) for j in new_jobs]
     ids: list[int] = []
-    with _db().atomic():
-        for start in range(0, len(rows), _CHUNK):
-            chunk = rows[start:start + _CHUNK]
+    with transaction():
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start:start + CHUNK]
             ids.extend(row.id for row in Job.insert_many(chunk).returning(Job.id).execute())
-        for start in range(0, len(ids), _CHUNK):
-            JobEvent.insert_many(
-                [dict(job=i, at=stamp, kind="status", to_status=st.QUEUED)
-                 for i in ids[start:start + _CHUNK]]).execute()
+        add_events(ids, "status", None, st.QUEUED, None, stamp)
     return ids
+
+
+def add_events(ids: list[int], kind: str, from_status: str | None, to_status: str | None,
+               message: str | None, stamp: float | None = None) -> None:
+    """The same event for many jobs (inside the caller's transaction)."""
+    stamp = now() if stamp is None else stamp
+    for chunk in chunks(ids):
+        JobEvent.insert_many([dict(job=i, at=stamp, kind=kind, from_status=from_status,
+                                   to_status=to_status, message=message)
+                              for i in chunk]).execute()
 
 
 def _event(job_id: int, kind: str, from_status: str | None = None,
@@ -58,48 +69,70 @@ def _event(job_id: int, kind: str, from_status: str | None = None,
                     to_status=to_status, message=message).execute()
 
 
-def log_event(job_id: int, kind: str, message: str) -> None:
-    with _db().atomic():
-        _event(job_id, kind, message=message)
-
-
-def _best_runnable(stamp: float, per_site_limit: int, skip_sites: Iterable[str]) -> Job | None:
-    blocked = set(skip_sites)
-    blocked.update(h.site for h in SiteHold.select(SiteHold.site).where(SiteHold.until > stamp))
+# -- claiming --------------------------------------------------------------------------------
+def _blocked_sites(stamp: float, per_site_limit: int) -> set[str]:
+    blocked = {h.site for h in SiteHold.select(SiteHold.site).where(SiteHold.until > stamp)}
     busy = (Job.select(Job.site, pw.fn.COUNT(Job.id).alias("n"))
             .where(Job.status == st.RUNNING).group_by(Job.site))
     blocked.update(row.site for row in busy if row.n >= per_site_limit)
+    return blocked
+
+
+def _best_runnable(stamp: float, per_site_limit: int) -> Job | None:
     query = (Job.select(Job.id, Job.status)
              .where(Job.status.in_(st.RUNNABLE) & (Job.scheduled_at <= stamp))
              .order_by(Job.priority.desc(), Job.id).limit(1))
+    blocked = _blocked_sites(stamp, per_site_limit)
     if blocked:
         query = query.where(Job.site.not_in(list(blocked)))
     return query.first()
 
 
 def claim_next(owner: str, lease_seconds: float, per_site_limit: int,
-               skip_sites: Iterable[str] = ()) -> Job | None:
+               look_first: bool = True) -> Job | None:
     """Take the best runnable job (highest priority, then oldest) whose site is neither
-    held nor at its limit, and make it ours. None when there is nothing to take."""
+    held nor at its limit, and make it ours. None when there is nothing to take.
+    `look_first`: look without a lock before taking it (most looks find nothing, and an
+    idle look should not hold up other writers); a slot in the middle of a batch, which
+    just found work, goes straight to the claim."""
     stamp = now()
-    # Look first without a lock: most calls find nothing, and taking SQLite's write lock
-    # would make the caller (the GUI thread) wait whenever a download is writing progress.
-    if _best_runnable(stamp, per_site_limit, skip_sites) is None:
+    if look_first and _best_runnable(stamp, per_site_limit) is None:
         return None
-    with _db().atomic():
-        candidate = _best_runnable(stamp, per_site_limit, skip_sites)
+    with transaction():
+        candidate = _best_runnable(stamp, per_site_limit)
         if candidate is None:
             return None
         taken = (Job.update(status=st.RUNNING, owner=owner, lease_until=stamp + lease_seconds,
                             started_at=stamp, attempts=Job.attempts + 1, requested=None,
-                            updated_at=stamp, progress=None, speed=None, eta=None)
-                 .where((Job.id == candidate.id) & Job.status.in_(st.RUNNABLE)).execute())
-        if not taken:
+                            updated_at=stamp, speed=None, eta=None)
+                 .where((Job.id == candidate.id) & Job.status.in_(st.RUNNABLE))
+                 .returning(Job).execute())
+        job = next(iter(taken), None)
+        if job is None:
             return None
-        _event(candidate.id, "status", candidate.status, st.RUNNING, f"started by {owner}")
-    return Job.get_by_id(candidate.id)
+        _event(job.id, "status", candidate.status, st.RUNNING, f"started{_process(owner)}")
+    return job
 
 
+def _process(owner: str) -> str:
+    """ " by process 6485" from an owner id (host:pid:start:n): which ytdesk ran a job is
+    worth knowing, its internal id is not."""
+    parts = owner.split(":")
+    return f" by process {parts[1]}" if len(parts) >= 2 and parts[1].isdigit() else ""
+
+
+def next_due() -> float | None:
+    """When the queue next has something to start that it cannot start now: the earliest
+    retry of a waiting job, or the end of a site's hold. None: nothing is pending."""
+    stamp = now()
+    retry = (Job.select(pw.fn.MIN(Job.scheduled_at))
+             .where(Job.status.in_(st.RUNNABLE) & (Job.scheduled_at > stamp)).scalar())
+    hold = SiteHold.select(pw.fn.MIN(SiteHold.until)).where(SiteHold.until > stamp).scalar()
+    due = [t for t in (retry, hold) if t is not None]
+    return min(due) if due else None
+
+
+# -- one job's life ----------------------------------------------------------------------------
 def move(job_id: int, to_status: str, *, owner: str | None = None, message: str | None = None,
          event_kind: str = "status", **fields: Any) -> bool:
     """Change a job's status if its life allows it (and, given `owner`, only if that process
@@ -112,7 +145,7 @@ def move(job_id: int, to_status: str, *, owner: str | None = None, message: str 
         values.setdefault("finished_at", stamp)
     if to_status != st.RUNNING:
         values.update(owner=None, lease_until=None, requested=None, speed=None, eta=None)
-    with _db().atomic():
+    with transaction():
         current = Job.select(Job.status).where(Job.id == job_id).first()
         if current is None or not st.can_move(current.status, to_status):
             return False
@@ -125,101 +158,76 @@ def move(job_id: int, to_status: str, *, owner: str | None = None, message: str 
     return True
 
 
-def require_move(job_id: int, to_status: str, **kwargs: Any) -> None:
-    """`move`, but a refused move is an error the caller shows to the user."""
-    if not move(job_id, to_status, **kwargs):
-        job = Job.get_or_none(Job.id == job_id)
-        if job is None:
-            raise st.TransitionError(f"There is no job {job_id}.")
-        raise st.TransitionError(f"Job {job_id} is {job.status}; it cannot be {to_status}.")
-
-
-def save_progress(job_id: int, **fields: Any) -> None:
-    with _db().atomic():
+def save_fields(job_id: int, **fields: Any) -> None:
+    """Facts a running job learned (its title, its file): written, waiting if need be."""
+    with transaction():
         Job.update(updated_at=now(), **fields).where(
             (Job.id == job_id) & (Job.status == st.RUNNING)).execute()
 
 
-def renew_leases(owner: str, lease_seconds: float) -> dict[int, str]:
-    """Extend every lease this process holds; return what users asked of its jobs
-    (pause/cancel requested from another process, e.g. `ytdesk-cli cancel`)."""
-    stamp = now()
-    with _db().atomic():
-        Job.update(lease_until=stamp + lease_seconds).where(
-            (Job.owner == owner) & (Job.status == st.RUNNING)).execute()
-        asked = (Job.select(Job.id, Job.requested)
-                 .where((Job.owner == owner) & (Job.status == st.RUNNING)
-                        & Job.requested.is_null(False)))
-        return {row.id: row.requested for row in asked}
+def save_progress(job_id: int, **fields: Any) -> bool:
+    """Best effort: progress is written when the DB is free and skipped (False) when
+    another writer holds it; the next report writes again, the download never waits."""
+    try:
+        with without_waiting(), transaction():
+            Job.update(updated_at=now(), **fields).where(
+                (Job.id == job_id) & (Job.status == st.RUNNING)).execute()
+    except pw.OperationalError:
+        return False
+    return True
 
 
-def recover_interrupted(my_owner: str, owner_is_dead: Callable[[str], bool]) -> list[int]:
-    """Put back in the queue every running job whose owner died (its lease ran out, or its
-    process is gone): an 'interrupted' event records it; its .part file resumes later."""
+# -- leases and recovery -----------------------------------------------------------------------
+def renew_leases(owner: str, job_ids: list[int], lease_seconds: float) -> dict[int, str]:
+    """Extend the leases of the jobs this process is running now (`job_ids`, not every row
+    it owns: a row whose run ended without its end state written must run out, so it is
+    recovered); return what users asked of them from another process (pause/cancel)."""
     stamp = now()
+    asked: dict[int, str] = {}
+    with transaction():
+        for chunk in chunks(job_ids):
+            mine = (Job.id.in_(chunk) & (Job.owner == owner) & (Job.status == st.RUNNING))
+            Job.update(lease_until=stamp + lease_seconds).where(mine).execute()
+            asked.update((row.id, row.requested) for row in Job.select(Job.id, Job.requested)
+                         .where(mine & Job.requested.is_null(False)))
+    return asked
+
+
+def recover_interrupted(my_owner: str, owner_is_dead: Callable[[str], bool],
+                        running: Iterable[int] = ()) -> list[int]:
+    """Put back in the queue every running job whose run is over without an end: its owner
+    died, its owner stopped renewing it, or (our own) its run ended without its end state
+    written. An 'interrupted' event records it and the attempt is given back; its .part
+    file resumes later. One UPDATE per owner, whatever the number of jobs. `running`: our
+    own runs in progress, never taken back (their lease may lag behind a busy DB)."""
+    stamp = now()
+    live = list(running)
     owners = [row.owner for row in Job.select(Job.owner).distinct()
-              .where((Job.status == st.RUNNING) & (Job.owner != my_owner))]
+              .where(Job.status == st.RUNNING)]
     recovered: list[int] = []
     for owner in owners:
-        dead = owner_is_dead(owner)
-        with _db().atomic():
-            stale = Job.select(Job.id).where((Job.status == st.RUNNING) & (Job.owner == owner))
-            if not dead:
-                stale = stale.where(Job.lease_until < stamp)
-            for row in stale:
-                if move(row.id, st.QUEUED, event_kind="interrupted",
-                        message=f"interrupted: {owner} stopped while running it"):
-                    recovered.append(row.id)
+        dead = owner != my_owner and owner_is_dead(owner)
+        condition = (Job.status == st.RUNNING) & (Job.owner == owner)
+        if not dead:
+            condition &= Job.lease_until < stamp
+        if owner == my_owner and live:
+            condition &= Job.id.not_in(live)
+        with transaction():
+            ids = [row.id for row in Job.update(
+                status=st.QUEUED, owner=None, lease_until=None, requested=None, speed=None,
+                eta=None, updated_at=stamp, attempts=pw.fn.MAX(0, Job.attempts - 1))
+                .where(condition).returning(Job.id).execute()]
+            add_events(ids, "interrupted", st.RUNNING, st.QUEUED,
+                       "interrupted: the ytdesk process running it stopped", stamp)
+        recovered.extend(ids)
     return recovered
 
 
-def ask(job_id: int, action: str) -> str:
-    """Pause or cancel a job wherever it is. A job not running changes at once; a running
-    one is asked through the DB, and its owner stops it cooperatively. Returns the status
-    it has (or will have)."""
-    target = {"pause": st.PAUSED, "cancel": st.CANCELLED}[action]
-    with _db().atomic():
-        job = Job.get_or_none(Job.id == job_id)
-        if job is None:
-            raise st.TransitionError(f"There is no job {job_id}.")
-        if job.status == st.RUNNING:
-            Job.update(requested=action).where(
-                (Job.id == job_id) & (Job.status == st.RUNNING)).execute()
-            return target
-        require_move(job_id, target, message=f"{action} asked")
-        return target
-
-
-def resume(job_id: int) -> None:
-    require_move(job_id, st.QUEUED, message="resumed", scheduled_at=0)
-
-
-def retry(job_id: int) -> None:
-    """Put a failed or cancelled job back in the queue with a fresh set of attempts."""
-    require_move(job_id, st.QUEUED, message="retry asked", attempts=0, error=None,
-                 error_kind=None, scheduled_at=0, finished_at=None)
-
-
-def remove(job_ids: Iterable[int]) -> list[int]:
-    """Take jobs off the list (their events go too; downloaded files stay). A running job
-    is left alone: it has to be cancelled or paused first."""
-    ids = list(job_ids)
-    removed: list[int] = []
-    with _db().atomic():
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start:start + _CHUNK]
-            removable = [row.id for row in Job.select(Job.id).where(
-                Job.id.in_(chunk) & (Job.status != st.RUNNING))]
-            JobEvent.delete().where(JobEvent.job.in_(removable)).execute()
-            Job.delete().where(Job.id.in_(removable)).execute()
-            removed.extend(removable)
-    return removed
-
-
+# -- sites ---------------------------------------------------------------------------------------
 def hold_site(site: str, base_seconds: float, cap_seconds: float, reason: str) -> float:
     """Leave a site alone for a while; each new strike doubles the hold. Returns its end."""
     stamp = now()
-    with _db().atomic():
+    with transaction():
         hold = SiteHold.get_or_none(SiteHold.site == site)
         strikes = (hold.strikes + 1) if hold else 1
         until = stamp + min(cap_seconds, base_seconds * 2 ** (strikes - 1))
@@ -229,19 +237,24 @@ def hold_site(site: str, base_seconds: float, cap_seconds: float, reason: str) -
 
 def clear_hold(site: str) -> None:
     """A site that served a job again has forgiven us: forget its strikes."""
-    with _db().atomic():
-        SiteHold.delete().where(SiteHold.site == site).execute()
+    if SiteHold.select().where(SiteHold.site == site).exists():  # rare: no write lock
+        with transaction():
+            SiteHold.delete().where(SiteHold.site == site).execute()
 
 
-def next_wakeup() -> float | None:
-    """When the next waiting job becomes runnable (for the scheduler's timer)."""
-    value = (Job.select(pw.fn.MIN(Job.scheduled_at))
-             .where(Job.status == st.WAITING).scalar())
-    return value
+# -- reading -------------------------------------------------------------------------------------
+def status_of(job_id: int) -> str | None:
+    row = Job.select(Job.status).where(Job.id == job_id).first()
+    return row.status if row else None
 
 
 def has_active_jobs() -> bool:
     return Job.select(Job.id).where(Job.status.in_(st.ACTIVE)).exists()
+
+
+def has_runnable_jobs() -> bool:
+    """Something queued or waiting, whether or not it may start now."""
+    return Job.select(Job.id).where(Job.status.in_(st.RUNNABLE)).exists()
 
 
 def child_urls(parent_id: int) -> set[str]:
@@ -249,7 +262,9 @@ def child_urls(parent_id: int) -> set[str]:
 
 
 def payload(job: Job) -> dict[str, Any]:
+    """A job's payload; a corrupt one (hand-edited, or from a newer version) reads as {}."""
     try:
-        return json.loads(job.payload or "{}")
-    except json.JSONDecodeError:
+        value = json.loads(job.payload or "{}")
+    except (json.JSONDecodeError, TypeError):
         return {}
+    return value if isinstance(value, dict) else {}

@@ -77,7 +77,8 @@ class Job(BaseModel):
     priority = pw.IntegerField(default=0)
     site = pw.CharField()  # scheduling key for the per-site limit and rate-limit holds
     parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
-    attempts = pw.IntegerField(default=0)
+    attempts = pw.IntegerField(default=0)  # runs that ended (a stopped run gives its back)
+    attempts_before_retry = pw.IntegerField(default=0)  # the retry policy counts from here
     progress = pw.FloatField(null=True)
     downloaded_bytes = pw.IntegerField(null=True)
     total_bytes = pw.IntegerField(null=True)

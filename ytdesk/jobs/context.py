@@ -1,5 +1,6 @@
 """What a job kind's function gets: its job, and ways to report progress, log, check for a
-stop and queue children. Reports leave the worker thread as queued Qt signals."""
+stop and queue children. Reports leave the worker thread through `report` (the worker
+primitive's queued news), throttled, and reach the DB at most once a second."""
 
 from __future__ import annotations
 
@@ -7,9 +8,7 @@ import logging
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from PySide6.QtCore import QObject, Signal
+from typing import TYPE_CHECKING, Any, Callable
 
 from ytdesk.core import jobstore
 from ytdesk.core.models import Job
@@ -22,15 +21,11 @@ if TYPE_CHECKING:  # yt-dlp is imported by the job, on its thread, not by the wi
 SIGNAL_INTERVAL = 0.1  # progress reaches the UI at most ~10 times a second per job
 DB_INTERVAL = 1.0  # and the DB at most once a second
 
+# What a running job tells its manager (the first item of each report).
+STARTED, PROGRESS, LOG, ADDED, TITLED, FINISHED = (
+    "started", "progress", "log", "added", "titled", "finished")
 
-class JobSignals(QObject):
-    """Carries a job's reports, emitted on a pool thread, to the manager's thread."""
-
-    progress = Signal(int, float, "qint64", "qint64", float, float)
-    log = Signal(int, int, str)
-    added = Signal(list)
-    titled = Signal(int, str)
-    finished = Signal(int, str, str)  # id, status, why the queue must pause (or "")
+Report = Callable[[tuple], None]
 
 
 def _or_unknown(value: float | None) -> float:
@@ -38,21 +33,27 @@ def _or_unknown(value: float | None) -> float:
 
 
 class JobContext:
-    def __init__(self, job: Job, settings: Settings, log_path: Path, signals: JobSignals):
+    def __init__(self, job: Job, settings: Settings, log_path: Path, report: Report):
         self.job_id: int = job.id
         self.url: str = job.url
         self.kind: str = job.kind
+        self.site: str = job.site
         self.priority: int = job.priority
+        self.attempts: int = job.attempts
+        self.attempts_before_retry: int = job.attempts_before_retry
         self.payload: dict[str, Any] = jobstore.payload(job)
         self.settings = settings
-        self.signals = signals
+        self.report = report
         self._log_file = JobLogFile(log_path)
         self._stop = threading.Event()
         self._stop_reason: str | None = None
         self._last_signal = 0.0
-        self._last_db = 0.0
+        # The first DB write waits a second: most of a batch of small files ends sooner,
+        # and its end state says all (a write per job saved).
+        self._last_db = time.monotonic()
+        self.output_path: str | None = None
 
-    # -- asked by the manager (GUI thread) -------------------------------------------------
+    # -- asked by the manager (its own thread) ---------------------------------------------
     def request_stop(self, reason: str) -> None:
         if not self._stop.is_set():
             self._stop_reason = reason
@@ -65,34 +66,36 @@ class JobContext:
     def log(self, level: int, message: str) -> None:
         line = self._log_file.write(level, message)
         if level >= logging.INFO:
-            self.signals.log.emit(self.job_id, level, line)
+            self.report((LOG, self.job_id, level, line))
 
     def progress(self, p: "Progress") -> None:
         stamp = time.monotonic()
         complete = p.fraction is not None and p.fraction >= 1.0
         if complete or stamp - self._last_signal >= SIGNAL_INTERVAL:
             self._last_signal = stamp
-            self.signals.progress.emit(self.job_id, _or_unknown(p.fraction), p.downloaded,
-                                        p.total if p.total else -1,
-                                        _or_unknown(p.speed), _or_unknown(p.eta))
-        if complete or stamp - self._last_db >= DB_INTERVAL:
-            self._last_db = stamp
-            jobstore.save_progress(self.job_id, progress=p.fraction, downloaded_bytes=p.downloaded,
-                                   total_bytes=p.total, speed=p.speed, eta=p.eta)
+            self.report((PROGRESS, self.job_id, _or_unknown(p.fraction), p.downloaded,
+                         p.total if p.total else -1, _or_unknown(p.speed), _or_unknown(p.eta),
+                         getattr(p, "phase", "")))
+        if stamp - self._last_db >= DB_INTERVAL:
+            if jobstore.save_progress(self.job_id, progress=p.fraction,
+                                      downloaded_bytes=p.downloaded, total_bytes=p.total,
+                                      speed=p.speed, eta=p.eta):
+                self._last_db = stamp  # skipped on a busy DB: the next report tries again
 
     def set_title(self, title: str | None) -> None:
         if title:
-            jobstore.save_progress(self.job_id, title=title)
-            self.signals.titled.emit(self.job_id, title)
+            jobstore.save_fields(self.job_id, title=title)
+            self.report((TITLED, self.job_id))
 
     def set_output(self, path: str | None) -> None:
+        """The file the job made (or found): written with the job's end state."""
         if path:
-            jobstore.save_progress(self.job_id, output_path=path)
+            self.output_path = path
 
     def enqueue_children(self, new_jobs: list[jobstore.NewJob]) -> list[int]:
         ids = jobstore.add_jobs(new_jobs)
         if ids:
-            self.signals.added.emit(ids)
+            self.report((ADDED, ids))
         return ids
 
     def close(self) -> None:

@@ -1,69 +1,94 @@
 """Runs one claimed job on a pool thread and writes how it ended.
 
 The end state is written here, on the worker thread, before the manager hears of it: the
-DB is the truth, the `finished` signal only tells the manager's thread that it changed.
+DB is the truth, the FINISHED report only tells the manager's thread that it changed.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
+from typing import Callable
+
+import peewee as pw
 
 from ytdesk.core import jobstates as st
 from ytdesk.core import jobstore
 from ytdesk.core.clock import now
-from ytdesk.core.models import Job
 from ytdesk.core.retry import RetryPolicy
 from ytdesk.ytdl.errors import LOCAL, PERMANENT, RATE_LIMITED, Failure, JobStopped, classify
 
-from .context import JobContext
+from .context import FINISHED, JobContext
 from .kinds import KindFunction
+
+log = logging.getLogger(__name__)
+
+END_WRITE_FIRST_WAIT_S = 0.5
+END_WRITE_LONGEST_WAIT_S = 10.0
 
 
 class JobRunner:
-    """A plain object, not a QRunnable: the manager hands the pool a function that makes
-    and runs it, so no Qt object's life depends on which thread Python's garbage
-    collector happens to run in."""
+    """A plain object, not a QRunnable: the job's slot calls it on its pool thread, so no
+    Qt object's life depends on which thread Python's garbage collector runs in."""
 
-    def __init__(self, job: Job, owner: str, context: JobContext, function: KindFunction):
-        self.job_id = job.id
-        self.site = job.site
-        self.attempts = job.attempts
+    def __init__(self, owner: str, context: JobContext, function: KindFunction,
+                 closing: threading.Event):
+        self.job_id = context.job_id
+        self.site = context.site
+        self.attempts = context.attempts
         self.owner = owner
         self.context = context
         self._function = function
+        self._closing = closing
 
-    def run(self) -> None:
+    def run(self) -> str:
+        """Run the job, write where it ended, report it. Returns why the queue must pause
+        ("" when it need not): the caller must not take another job then."""
         ctx = self.context
-        status, pause_reason = st.FAILED, ""
+        status, pause_reason = st.RUNNING, ""
         try:
             try:
                 result = self._function(ctx)
             except JobStopped as stop:
-                status = self._stopped(stop.reason)
+                status = self._write(lambda: self._stopped(stop.reason))
             except Exception as exc:  # every failure ends in a sentence, never a dead thread
                 failure = classify(exc)
                 if not failure.understood:  # a 404 needs no traceback; a surprise does
                     ctx.log(logging.DEBUG, traceback.format_exc())
                 ctx.log(logging.ERROR, failure.sentence)
-                status = self._failed(failure)
+                status = self._write(lambda: self._failed(failure))
                 if failure.kind == LOCAL:
                     pause_reason = failure.sentence
             else:
-                status = self._succeeded(result)
-        except Exception:  # the DB itself failed: the lease runs out and the job is recovered
-            logging.getLogger(__name__).exception("job %s: could not record its end", self.job_id)
+                status = self._write(lambda: self._succeeded(result))
         finally:
             ctx.close()
-            Job._meta.database.close()  # this pool thread's connection
-            ctx.signals.finished.emit(self.job_id, status, pause_reason)
+            # RUNNING here means the end could not be written: the row's lease is no longer
+            # renewed, so it is taken back (requeued) within a lease, while this process lives.
+            ctx.report((FINISHED, self.job_id, status, pause_reason))
+        return pause_reason
+
+    def _write(self, write: Callable[[], str]) -> str:
+        """Write the end state, waiting out a busy or briefly failing DB (another program
+        holding its lock): the job's end is never lost to one failed write. Gives up only
+        when ytdesk is closing; the job is then recovered on the next start."""
+        wait = END_WRITE_FIRST_WAIT_S
+        while True:
+            try:
+                return write()
+            except pw.OperationalError as exc:
+                log.warning("job %s: could not record its end yet (%s); trying again in %.1f s",
+                            self.job_id, exc, wait)
+                if self._closing.wait(wait):
+                    return st.RUNNING
+                wait = min(END_WRITE_LONGEST_WAIT_S, wait * 2)
 
     def _succeeded(self, result: str) -> str:
         self.context.log(logging.INFO, result)
-        jobstore.move(self.job_id, st.SUCCEEDED, owner=self.owner, message=result, result=result,
-                      error=None, error_kind=None)
         jobstore.clear_hold(self.site)
-        return st.SUCCEEDED
+        return self._end(st.SUCCEEDED, message=result, result=result, error=None,
+                         error_kind=None, progress=1.0, output_path=self.context.output_path)
 
     def _stopped(self, reason: str) -> str:
         if reason == "pause":
@@ -73,38 +98,41 @@ class JobRunner:
         else:
             target, message = st.QUEUED, "stopped as ytdesk closed; it resumes next time"
         self.context.log(logging.INFO, message)
-        jobstore.move(self.job_id, target, owner=self.owner, message=message,
-                      event_kind="interrupted" if target == st.QUEUED else "status")
-        return target
+        # A stopped run is not an attempt: it gives its count back.
+        return self._end(target, message=message,
+                         event_kind="interrupted" if target == st.QUEUED else "status",
+                         attempts=max(0, self.attempts - 1))
 
     def _failed(self, failure: Failure) -> str:
-        policy = RetryPolicy.from_settings(self.context.settings)
+        settings = self.context.settings
+        policy = RetryPolicy.from_settings(settings)
         if failure.kind == LOCAL:
             # Not the job's fault: it goes back in line without using up an attempt.
-            jobstore.move(self.job_id, st.QUEUED, owner=self.owner, message=failure.sentence,
-                          event_kind="message", error=failure.sentence, error_kind=failure.kind,
-                          attempts=max(0, self.attempts - 1))
-            return st.QUEUED
+            return self._end(st.QUEUED, message=failure.sentence, event_kind="message",
+                             error=failure.sentence, error_kind=failure.kind,
+                             attempts=max(0, self.attempts - 1))
         if failure.kind == PERMANENT:
-            jobstore.move(self.job_id, st.FAILED, owner=self.owner, message=failure.sentence,
-                          error=failure.sentence, error_kind=failure.kind)
-            return st.FAILED
-        if policy.gives_up_after(self.attempts):
-            sentence = f"gave up after {self.attempts} attempts: {failure.sentence}"
-            jobstore.move(self.job_id, st.FAILED, owner=self.owner, message=sentence,
-                          error=sentence, error_kind=failure.kind)
-            return st.FAILED
+            return self._end(st.FAILED, message=failure.sentence, error=failure.sentence,
+                             error_kind=failure.kind)
+        made = self.attempts - self.context.attempts_before_retry
+        if policy.gives_up_after(made):
+            sentence = f"gave up after {made} attempts: {failure.sentence}"
+            return self._end(st.FAILED, message=sentence, error=sentence,
+                             error_kind=failure.kind)
         if failure.kind == RATE_LIMITED:
-            settings = self.context.settings
             when = jobstore.hold_site(self.site, settings.get("rate_limit_hold_seconds"),
                                       settings.get("rate_limit_hold_cap_seconds"),
                                       failure.sentence)
         else:
-            when = now() + policy.delay(self.attempts)
-        message = (f"attempt {self.attempts} of {policy.attempts} failed: {failure.sentence} "
+            when = now() + policy.delay(made)
+        message = (f"attempt {made} of {policy.attempts} failed: {failure.sentence} "
                    f"Retrying in {max(0.0, when - now()):.0f} s.")
         self.context.log(logging.WARNING, message)
-        jobstore.move(self.job_id, st.WAITING, owner=self.owner, message=message,
-                      event_kind="retry", error=failure.sentence, error_kind=failure.kind,
-                      scheduled_at=when)
-        return st.WAITING
+        return self._end(st.WAITING, message=message, event_kind="retry",
+                         error=failure.sentence, error_kind=failure.kind, scheduled_at=when)
+
+    def _end(self, target: str, **fields) -> str:
+        """Move the job to `target` if it is still ours; say where it really is if not."""
+        if jobstore.move(self.job_id, target, owner=self.owner, **fields):
+            return target
+        return jobstore.status_of(self.job_id) or target

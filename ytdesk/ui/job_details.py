@@ -57,6 +57,8 @@ class JobDetails(QWidget):
 
         manager.jobLog.connect(self._on_log)
         manager.jobChanged.connect(self._on_changed)
+        manager.jobsChanged.connect(
+            lambda ids: self._job_id in ids and self._on_changed(self._job_id, ""))
 
     @property
     def job_id(self) -> int | None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QLineEdit, QMenu, QSplitter, QTableView, QToolBar, QVBoxLayout,
                                QWidget)
 
+from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
 from ytdesk.core.jobviews import JobFilter, JobRow, QueueTotals, job_rows, queue_totals
 from ytdesk.core.paths import Paths
@@ -157,17 +158,6 @@ class JobPanel(QWidget):
     def _selected_rows(self) -> list[JobRow]:
         return [row for row in (self.model.job(i) for i in self.selected_ids()) if row]
 
-    def _each(self, ids: list[int], action) -> int:
-        done = 0
-        with self.manager.batch():
-            for job_id in ids:
-                try:
-                    action(job_id)
-                    done += 1
-                except st.TransitionError:
-                    pass  # e.g. a job that finished between the click and now
-        return done
-
     def _targets(self, statuses) -> list[int]:
         """Selected jobs an action may apply to. A row not loaded yet (select-all on a long
         list) is tried anyway: the job's own status decides, in the DB."""
@@ -175,19 +165,23 @@ class JobPanel(QWidget):
         return [job_id for job_id in self.selected_ids()
                 if (row := self.model.job(job_id)) is None or row.status in wanted]
 
+    def _act(self, action: str, ids: list[int], verb: str) -> None:
+        """Ask the manager, which writes on its writer thread in one transaction: the
+        window goes on while 10,000 selected jobs change."""
+        if ids:
+            self.manager.act(action, ids, done=lambda result: self._report(result.count, verb))
+
     def pause_selected(self) -> None:
-        self._report(self._each(self._targets(st.ACTIVE), self.manager.pause), "paused")
+        self._act(jobactions.PAUSE, self._targets(st.ACTIVE), "paused")
 
     def resume_selected(self) -> None:
-        self._report(self._each(self._targets([st.PAUSED]), self.manager.resume), "resumed")
+        self._act(jobactions.RESUME, self._targets([st.PAUSED]), "resumed")
 
     def cancel_selected(self) -> None:
-        ids = self._targets([*st.ACTIVE, st.PAUSED])
-        self._report(self._each(ids, self.manager.cancel), "cancelled")
+        self._act(jobactions.CANCEL, self._targets([*st.ACTIVE, st.PAUSED]), "cancelled")
 
     def retry_selected(self) -> None:
-        ids = self._targets([st.FAILED, st.CANCELLED])
-        self._report(self._each(ids, self.manager.retry), "queued again")
+        self._act(jobactions.RETRY, self._targets([st.FAILED, st.CANCELLED]), "queued again")
 
     def toggle_pause(self) -> None:
         rows = self._selected_rows()
@@ -198,10 +192,15 @@ class JobPanel(QWidget):
 
     def remove_selected(self) -> None:
         asked = self.selected_ids()
-        removed = self.manager.remove(asked)  # running jobs are left alone, in the DB
-        text = f"Removed {len(removed)} job{'s' if len(removed) != 1 else ''} from the list."
-        if len(removed) < len(asked):
-            text += f" {len(asked) - len(removed)} running job(s) stay: pause or cancel first."
+        if asked:
+            self.manager.act(jobactions.REMOVE, asked,
+                             done=lambda result: self._removed(result, len(asked)))
+
+    def _removed(self, result: jobactions.ActionResult, asked: int) -> None:
+        removed = len(result.removed)  # running jobs are left alone, in the DB
+        text = f"Removed {removed} job{'s' if removed != 1 else ''} from the list."
+        if removed < asked:
+            text += f" {asked - removed} running job(s) stay: pause or cancel first."
         self.message.emit(text)
 
     def folder_of(self, row: JobRow) -> Path:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from yt_dlp import YoutubeDL
+
 from ytdesk.core import library
 from ytdesk.core.library import Identity
 
@@ -64,3 +66,13 @@ class LibraryArchive:
 
     def add(self, text: str) -> None:
         self._known[text] = True
+
+
+class LibraryYoutubeDL(YoutubeDL):
+    """yt-dlp whose archive names carry an id's scope where the id alone is not unique
+    (the generic extractor's "vid0008"), so its own archive checks (in_download_archive,
+    record_download_archive) ask about the library's identity. Every instance ytdesk makes
+    is one (see warm.py)."""
+
+    def _make_archive_id(self, info_dict):
+        return scoped_archive_id(super()._make_archive_id(info_dict), info_dict)

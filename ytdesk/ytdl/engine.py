@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from yt_dlp import YoutubeDL
 from yt_dlp.postprocessor.common import PostProcessor
 from yt_dlp.utils import sanitize_url
 
 from ytdesk.core import library
 from ytdesk.core.library import Identity
 
-from .archive import LibraryArchive, scoped_archive_id
+from . import warm
+from .archive import LibraryArchive
 from .errors import OutsideDownloadDir
 from .options import DownloadChoice, build_options
 from .progress import IN_LIBRARY, Progress, ProgressTracker
@@ -78,15 +78,6 @@ class _PlanProgress(PostProcessor):
         return [], info
 
 
-class _LibraryYoutubeDL(YoutubeDL):
-    """yt-dlp whose archive names carry an id's scope where the id alone is not unique
-    (the generic extractor's "vid0008"), so its own archive checks (in_download_archive,
-    record_download_archive) mean the library's identity."""
-
-    def _make_archive_id(self, info_dict):
-        return scoped_archive_id(super()._make_archive_id(info_dict), info_dict)
-
-
 class _StayInsideDownloadDir(PostProcessor):
     """Runs before the download: refuses a file name that resolves outside the folder."""
 
@@ -126,13 +117,13 @@ class Engine:
                                 logger=JobLogger(log), progress_hook=self.tracker.hook,
                                 postprocessor_hook=self.tracker.postprocessor_hook,
                                 archive=self.archive, socket_timeout=socket_timeout)
-        self.ydl = _LibraryYoutubeDL(options)
+        self.ydl = warm.borrow(options)
         self.ydl.add_post_processor(_DotFreePathFields(None), when="pre_process")
         self.ydl.add_post_processor(_StayInsideDownloadDir(download_dir), when="before_dl")
         self.ydl.add_post_processor(_PlanProgress(self.tracker), when="before_dl")
 
     def close(self) -> None:
-        self.ydl.close()
+        warm.give_back(self.ydl)
 
     def __enter__(self) -> "Engine":
         return self

@@ -64,6 +64,7 @@ class JobTableModel(QAbstractTableModel):
         self._wanted: set[int] = set()
         manager.jobAdded.connect(self._on_added)
         manager.jobChanged.connect(self._on_changed)
+        manager.jobsChanged.connect(self._on_added)  # a bulk change: reload them together
         manager.jobProgress.connect(self._on_progress)
         manager.jobsRemoved.connect(self._on_removed)
         self._repaint.start()

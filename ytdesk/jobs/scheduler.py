@@ -1,0 +1,256 @@
+"""When jobs start: up to `concurrency` slots on the job pool, each claiming and running
+jobs one after another on its own thread for as long as there is work it may take.
+
+A slot claims on its own thread (the owner's thread never waits on SQLite's lock) and
+goes straight on to the next job (no round trip through the event loop between two
+downloads of a batch). Slots are started when something may have become runnable: a job
+added or put back, a slot freed, the next retry or the end of a site's hold (a timer set
+to that moment, not a poll), or another process writing to the library (SQLite's
+`data_version`, read once a second, tells).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ytdesk.core import jobstore
+from ytdesk.core.clock import now
+from ytdesk.core.db import bound
+from ytdesk.core.paths import Paths
+from ytdesk.core.settings import Settings
+
+from .context import ADDED, FINISHED, STARTED, JobContext
+from .kinds import function_of
+from .liveness import LEASE_SECONDS
+from .worker import Work, Workers
+
+log = logging.getLogger(__name__)
+
+OUTSIDE_CHECK_MS = 1_000  # how soon work queued by another process is noticed
+LONGEST_SLEEP_MS = 60_000  # a due-time timer never sleeps longer (clock changes, sleep)
+
+
+class Running:
+    """The jobs this process runs now, by id (their contexts), for any thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._contexts: dict[int, JobContext] = {}
+
+    def add(self, context: JobContext) -> None:
+        with self._lock:
+            self._contexts[context.job_id] = context
+
+    def remove(self, context: JobContext) -> None:
+        with self._lock:
+            if self._contexts.get(context.job_id) is context:
+                del self._contexts[context.job_id]
+
+    def get(self, job_id: int) -> JobContext | None:
+        with self._lock:
+            return self._contexts.get(job_id)
+
+    def ids(self) -> list[int]:
+        with self._lock:
+            return list(self._contexts)
+
+    def stop_all(self, reason: str) -> None:
+        with self._lock:
+            contexts = list(self._contexts.values())
+        for context in contexts:
+            context.request_stop(reason)
+
+
+class Gate:
+    """Whether slots may take another job, and how many may run at once, for any thread."""
+
+    def __init__(self, concurrency: int):
+        self._open = threading.Event()
+        self.concurrency = concurrency
+        self.closing = threading.Event()  # ytdesk is shutting down: stop, don't wait
+        self._lock = threading.Lock()
+        self._taken = 0
+
+    def take(self) -> bool:
+        """A place for one more job, if the gate is open and the limit allows (a lowered
+        limit counts at once)."""
+        with self._lock:
+            if not self._open.is_set() or self._taken >= self.concurrency:
+                return False
+            self._taken += 1
+            return True
+
+    def give_back(self) -> None:
+        with self._lock:
+            self._taken -= 1
+
+    def open(self) -> None:
+        self._open.set()
+
+    def shut(self) -> None:
+        self._open.clear()
+
+    @property
+    def is_open(self) -> bool:
+        return self._open.is_set()
+
+
+def run_slot(task: Work, owner: str, settings: Settings, paths: Paths, gate: Gate,
+             running: Running) -> float | None:
+    """A slot's life on its pool thread: claim, run, write, claim again... Returns when
+    no job may start now: the time something next becomes due (or None)."""
+    busy = False  # in a batch: the last look found work, so the next probably will
+    while gate.take():
+        try:
+            job = jobstore.claim_next(owner, LEASE_SECONDS,
+                                      settings.get("per_site_concurrency"), look_first=not busy)
+            if job is None:
+                return jobstore.next_due()
+            busy = True
+            _run_job(task, job, owner, settings, paths, gate, running)
+        finally:
+            gate.give_back()
+    return None
+
+
+def _run_job(task: Work, job, owner: str, settings: Settings, paths: Paths, gate: Gate,
+             running: Running) -> None:
+    from .runner import JobRunner  # on the pool thread: the runner pulls in yt-dlp
+
+    context = JobContext(job, settings, paths.job_log(job.id), task.report)
+    running.add(context)
+    try:
+        task.report((STARTED, job.id))
+        try:
+            function = function_of(job.kind)
+        except (KeyError, ImportError) as exc:
+            def function(ctx, exc=exc, kind=job.kind):
+                raise RuntimeError(f"ytdesk cannot run jobs of kind {kind!r}: {exc}")
+        if JobRunner(owner, context, function, gate.closing).run():
+            gate.shut()  # a local failure (disk full...): the manager pauses the queue
+    finally:
+        running.remove(context)
+
+
+class Scheduler(QObject):
+    started = Signal(int)  # job id
+    finished = Signal(int, str, str)  # job id, status written, why the queue must pause
+    added = Signal(list)  # children a running job queued
+    news = Signal(tuple)  # progress, log and title reports, as the context made them
+    drained = Signal()  # no slot runs any more
+
+    def __init__(self, owner: str, settings: Settings, paths: Paths, running: Running,
+                 concurrency: int, parent: QObject | None = None):
+        super().__init__(parent)
+        self._owner = owner
+        self._settings = settings
+        self._paths = paths
+        self._running = running
+        self.gate = Gate(concurrency)
+        self._pool = Workers(self, threads=concurrency, name="jobs")
+        self._slots = 0
+        self._slot_lock = threading.Lock()
+        self._due = QTimer(self, singleShot=True, timeout=self.wake)
+        self._outside = QTimer(self, interval=OUTSIDE_CHECK_MS, timeout=self._check_outside)
+        self._data_version: int | None = None
+        self._missed = False  # woken while every slot was busy
+
+    # -- control ---------------------------------------------------------------------------------
+    def start(self) -> None:
+        self.gate.open()
+        self._outside.start()
+        self.wake()
+
+    def pause(self) -> None:
+        """Start nothing new; running jobs go on."""
+        self.gate.shut()
+        self._due.stop()
+
+    def resume(self) -> None:
+        self.gate.open()
+        self.wake()
+
+    def stop(self, timeout_s: float) -> bool:
+        """Start nothing new, stop running jobs (their .part files stay), wait for them."""
+        self.gate.shut()
+        self.gate.closing.set()
+        self._due.stop()
+        self._outside.stop()
+        self._running.stop_all("shutdown")
+        return self._pool.wait(int(timeout_s * 1000))
+
+    def set_concurrency(self, value: int) -> None:
+        self.gate.concurrency = value
+        self._pool.set_threads(value)
+        self.wake()
+
+    @property
+    def slots(self) -> int:
+        return self._slot_count()
+
+    def _slot_count(self) -> int:
+        with self._slot_lock:
+            return self._slots
+
+    # -- starting slots --------------------------------------------------------------------------
+    def wake(self) -> None:
+        """Something may be runnable: fill the free slots (each finds out for itself)."""
+        if not self.gate.is_open:
+            return
+        # A slot busy now may be about to find nothing and end just before this news
+        # reaches it: when one ends, look again.
+        self._missed = self._slot_count() >= self.gate.concurrency
+        while self._slot_count() < self.gate.concurrency:
+            with self._slot_lock:
+                self._slots += 1
+            self._pool.submit(run_slot, self._owner, self._settings, self._paths, self.gate,
+                              self._running, pass_task=True,
+                              reported=self._on_report, done=self._on_slot_done,
+                              failed=self._on_slot_failed, finished=self._on_slot_over)
+
+    def _on_slot_done(self, due: float | None) -> None:
+        if due is not None:
+            wait_ms = int(max(0.0, due - now()) * 1000) + 5
+            if not self._due.isActive() or self._due.remainingTime() > wait_ms:
+                self._due.start(min(wait_ms, LONGEST_SLEEP_MS))
+
+    def _on_slot_failed(self, exc: BaseException) -> None:
+        log.error("a job slot stopped: %s", exc, exc_info=exc)
+
+    def _on_slot_over(self, _: Any) -> None:
+        with self._slot_lock:
+            self._slots -= 1
+        if self._missed:
+            self.wake()
+        if self._slot_count() == 0:
+            self.drained.emit()
+
+    def _check_outside(self) -> None:
+        """Work another process queued (the CLI, a second window) starts within a second:
+        SQLite's data_version changes when any other connection commits."""
+        try:
+            version = bound().execute_sql("PRAGMA data_version").fetchone()[0]
+        except Exception as exc:  # a locked or vanished DB: look again next second
+            log.debug("data_version: %s", exc)
+            return
+        if version != self._data_version:
+            self._data_version = version
+            if self._slot_count() < self.gate.concurrency:
+                self.wake()
+
+    # -- what slots report -----------------------------------------------------------------------
+    def _on_report(self, report: tuple) -> None:
+        what = report[0]
+        if what == STARTED:
+            self.started.emit(report[1])
+        elif what == FINISHED:
+            self.finished.emit(report[1], report[2], report[3])
+        elif what == ADDED:
+            self.added.emit(report[1])
+            self.wake()
+        else:
+            self.news.emit(report)

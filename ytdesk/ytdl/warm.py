@@ -1,0 +1,121 @@
+"""Warmed YoutubeDL instances, lent to one job at a time and reused by the next.
+
+Making a YoutubeDL costs ~0.1 s of busy Python (1,800 extractors registered, a TLS context
+loaded on its first request); made once per job it was most of the time of a batch of
+small downloads, five to seven times `yt-dlp -a`. An instance is not thread-safe, so each
+is lent to one job at a time; what differs between jobs (logger, hooks, output template,
+format, post-processors, archive) is set on it when it is lent. Options that shape the
+instance itself (network, cookies, extractors...) are its key: jobs that differ there get
+instances of their own.
+
+Only one instance is made at a time: several made at once by parallel jobs starved the
+GUI thread of the GIL (150-200 ms stalls, measured); this is the only "stagger" left.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+from yt_dlp import YoutubeDL
+from yt_dlp.postprocessor import get_postprocessor
+from yt_dlp.utils import POSTPROCESS_WHEN
+
+from .archive import LibraryYoutubeDL
+
+# Options read afresh for every download, or re-derived by `_lend`: they never decide
+# which instance a job gets.
+PER_JOB = frozenset({
+    "logger", "progress_hooks", "postprocessor_hooks", "post_hooks", "download_archive",
+    "paths", "outtmpl", "format", "postprocessors", "merge_output_format", "noplaylist",
+    "ignoreerrors", "overwrites", "continuedl", "nopart", "retries", "fragment_retries",
+    "file_access_retries", "trim_file_name", "windowsfilenames", "ratelimit",
+})
+IDLE_PER_KEY = 4  # more than the busiest concurrency needs; extra instances are closed
+
+_lock = threading.Lock()
+_making = threading.Lock()
+_idle: dict[str, list[YoutubeDL]] = {}
+
+
+def _key(options: dict[str, Any]) -> str:
+    return repr(sorted((k, repr(v)) for k, v in options.items() if k not in PER_JOB))
+
+
+def borrow(options: dict[str, Any]) -> YoutubeDL:
+    """An instance set up for `options`, for the calling thread alone until `give_back`."""
+    if isinstance(options.get("download_archive"), (str, os.PathLike)):
+        return LibraryYoutubeDL(dict(options))  # an archive file is read once, at construction
+    key = _key(options)
+    with _lock:
+        spare = _idle.get(key)
+        ydl = spare.pop() if spare else None
+    if ydl is None:
+        with _making:
+            ydl = LibraryYoutubeDL(dict(options))  # it keeps and changes the dict it is given
+        ydl._ytdesk_key = key  # type: ignore[attr-defined]
+        return ydl
+    _lend(ydl, options)
+    return ydl
+
+
+def give_back(ydl: YoutubeDL) -> None:
+    """The job is over: keep the instance for the next job with the same key."""
+    if ydl.params.get("cookiefile") is not None:
+        ydl.close()  # saves the cookie file, as `yt-dlp` does at exit
+        return  # and the next job reads it afresh
+    key = getattr(ydl, "_ytdesk_key", None)
+    with _lock:
+        spare = _idle.setdefault(key, []) if key else None
+        if spare is not None and len(spare) < IDLE_PER_KEY:
+            spare.append(ydl)
+            return
+    ydl.close()
+
+
+def _lend(ydl: YoutubeDL, options: dict[str, Any]) -> None:
+    """Make a used instance what `YoutubeDL(options)` would have made, for the per-job
+    options (the rest are equal: they are the key)."""
+    params = ydl.params
+    for name in PER_JOB:
+        if name in options:
+            params[name] = options[name]
+        else:
+            params.pop(name, None)
+    # yt-dlp derives these in __init__ from the options just replaced.
+    if isinstance(params.get("outtmpl"), dict):
+        params["outtmpl"] = dict(params["outtmpl"])  # _parse_outtmpl fills it in place
+    ydl._parse_outtmpl()
+    chosen = params.get("format")
+    ydl.format_selector = (chosen if chosen in (None, "-") or callable(chosen)
+                           else ydl.build_format_selector(chosen))
+    ydl._progress_hooks = list(params.get("progress_hooks") or [])
+    ydl._post_hooks = list(params.get("post_hooks") or [])
+    ydl._postprocessor_hooks = []
+    ydl._pps = {when: [] for when in POSTPROCESS_WHEN}
+    for definition in params.get("postprocessors") or []:
+        definition = dict(definition)
+        when = definition.pop("when", "post_process")
+        ydl.add_post_processor(get_postprocessor(definition.pop("key"))(ydl, **definition),
+                               when=when)
+    for hook in params.get("postprocessor_hooks") or []:
+        ydl.add_postprocessor_hook(hook)
+    archive = params.get("download_archive")
+    ydl.archive = archive if archive is not None else set()
+    # Counters one job must not inherit from the one before.
+    ydl._download_retcode = 0
+    ydl._num_downloads = 0
+    ydl._num_videos = 0
+    ydl._playlist_level = 0
+    ydl._playlist_urls = set()
+    ydl._printed_messages = set()
+
+
+def forget_all() -> None:
+    """Close every idle instance (tests, and settings that change what an instance is)."""
+    with _lock:
+        spares = [ydl for spare in _idle.values() for ydl in spare]
+        _idle.clear()
+    for ydl in spares:
+        ydl.close()
