@@ -53,8 +53,9 @@ class Listed:
         if own:
             return clean_url(own)
         page = clean_url(self.context.get("webpage_url"))
-        return f"{page}#{quote(str(self.entry.get('id') or self.context.get('playlist_index')))}" \
-            if page else None
+        if not page:
+            return None
+        return f"{page}#{quote(str(self.entry.get('id') or self.context.get('playlist_index')))}"
 
     def as_payload(self) -> dict[str, Any]:
         """What a child job keeps of its entry: JSON, yt-dlp's own smuggled data included."""

@@ -87,7 +87,7 @@ class _Stream:
         self.done = True
 
     def expected_bytes(self) -> int | None:
-        return self.total if (self.done or self.total) else self.planned_bytes
+        return self.total or self.planned_bytes
 
 
 class ProgressTracker:
