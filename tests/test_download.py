@@ -47,7 +47,10 @@ def test_adding_a_downloaded_video_again_downloads_nothing(site, home, manager, 
     wait_until_idle(qtbot, manager)
 
     assert job(again).status == "succeeded"
-    assert "Already in your library" in job(again).result
+    saved = Video.get().filepath
+    # The row tells it from a real download, and where the file is.
+    assert job(again).result == f"Already in your library: {saved}"
+    assert job(again).output_path == saved
     assert site.bytes_served("/media/") == 0
     assert len(files_in(home.download_dir)) == 1
     assert Video.select().count() == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from support import events, job, wait_until_idle
 
 from ytdesk.core.models import SiteHold, Video
@@ -74,3 +76,19 @@ def test_retries_give_up_after_the_set_number_of_attempts(site, home, manager, q
     assert failed.status == "failed"
     assert failed.error.startswith("gave up after 3 attempts: The site had a server error")
     assert len(site.requests("/api/video/v5")) == 3
+
+
+def test_a_site_that_is_down_fails_with_one_plain_sentence(home, manager, qtbot):
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    home.settings.set("retry_attempts", 2)
+    job_id = manager.enqueue("download", f"http://127.0.0.1:{port}/files/clip.mp4")
+    wait_until_idle(qtbot, manager)
+
+    failed = job(job_id)
+    assert failed.status == "failed" and failed.error_kind == "transient"
+    assert failed.error == ("gave up after 2 attempts: "
+                            "Could not connect to 127.0.0.1 — is the site up?")
+    [retry] = events(job_id, "retry")
+    assert "Errno" not in retry.message and "HTTPConnection" not in retry.message

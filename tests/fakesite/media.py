@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -44,15 +45,49 @@ _RECIPES: dict[str, tuple[str, list[str]]] = {
 }
 
 
+# Streamed shapes: one keyframe a second so each stream is cut into several fragments, and
+# video and audio kept apart, as nearly every real site (YouTube included) serves them.
+_STREAM_SOURCE = [
+    '-f', 'lavfi', '-i', f'testsrc=size=640x360:rate=25:duration={DURATION}',
+    '-f', 'lavfi', '-i', f'sine=frequency=550:sample_rate=48000:duration={DURATION}',
+    '-vf', 'noise=alls=30:allf=t',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '600k', '-pix_fmt', 'yuv420p',
+    '-g', '25', '-keyint_min', '25', '-sc_threshold', '0',
+    '-c:a', 'aac', '-b:a', '128k', '-map', '0:v', '-map', '1:a',
+]
+# name -> (manifest file name, ffmpeg arguments after the source; '{dir}' is the folder).
+_STREAM_RECIPES: dict[str, tuple[str, list[str]]] = {
+    # DASH: an MPD with a video and an audio representation, each an init segment plus
+    # numbered media segments (SegmentTemplate + SegmentTimeline).
+    'dash': ('dash.mpd', [
+        '-f', 'dash', '-seg_duration', '1', '-use_template', '1', '-use_timeline', '1',
+        '-adaptation_sets', 'id=0,streams=v id=1,streams=a',
+        '-init_seg_name', 'init-$RepresentationID$.m4s',
+        '-media_seg_name', 'chunk-$RepresentationID$-$Number%03d$.m4s',
+        '{dir}/dash.mpd',
+    ]),
+    # HLS: a master playlist whose video variant takes its sound from a separate audio
+    # rendition (EXT-X-MEDIA), each a media playlist of 1-second MPEG-TS segments.
+    'hls': ('hls.m3u8', [
+        '-f', 'hls', '-hls_time', '1', '-hls_playlist_type', 'vod',
+        '-var_stream_map', 'v:0,agroup:aud,name:video a:0,agroup:aud,name:audio',
+        '-master_pl_name', 'hls.m3u8', '-hls_segment_filename', '{dir}/hls_%v_%03d.ts',
+        '{dir}/hls_%v.m3u8',
+    ]),
+}
+
+
 def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
 def make_media(dirpath) -> dict[str, Path]:
-    """Create (once) muxed.mp4, video.mp4, audio.m4a and thumb.jpg in `dirpath`.
+    """Create (once) muxed.mp4, video.mp4, audio.m4a, thumb.jpg and the streamed folders
+    dash/ and hls/ in `dirpath`.
 
-    Returns {'muxed': Path, 'video': Path, 'audio': Path, 'thumb': Path}.
-    Existing non-empty files are reused, so a cache directory may be shared.
+    Returns {'muxed': Path, 'video': Path, 'audio': Path, 'thumb': Path, 'dash': Path,
+    'hls': Path}; the last two are the manifests (dash/dash.mpd, hls/hls.m3u8), their
+    segments beside them. Existing files are reused, so a cache directory may be shared.
     """
     dirpath = Path(dirpath)
     dirpath.mkdir(parents=True, exist_ok=True)
@@ -70,7 +105,26 @@ def make_media(dirpath) -> dict[str, Path]:
                 raise RuntimeError(f'ffmpeg failed to build {filename}: {proc.stderr.strip()}')
             os.replace(tmp, out)
         result[name] = out
+    for name, (manifest, args) in _STREAM_RECIPES.items():
+        result[name] = _make_stream(exe, dirpath / name, manifest, args)
     return result
+
+
+def _make_stream(exe: str, folder: Path, manifest: str, args: list[str]) -> Path:
+    if (folder / manifest).is_file():
+        return folder / manifest
+    # Built in a scratch folder and renamed, so an interrupted run leaves nothing half-made.
+    scratch = folder.with_name(f'.partial-{folder.name}')
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    argv = [exe, '-nostdin', '-y', '-loglevel', 'error', *_STREAM_SOURCE,
+            *(a.replace('{dir}', str(scratch)) for a in args)]
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if proc.returncode != 0 or not (scratch / manifest).is_file():
+        raise RuntimeError(f'ffmpeg failed to build {folder.name}: {proc.stderr.strip()}')
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(scratch, folder)
+    return folder / manifest
 
 
 def _muxer(path: Path) -> str:

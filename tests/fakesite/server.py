@@ -38,7 +38,24 @@ _CONTENT_TYPES = {
     '.m4a': 'audio/mp4',
     '.jpg': 'image/jpeg',
     '.bin': 'application/octet-stream',
+    '.mpd': 'application/dash+xml',
+    '.m3u8': 'application/vnd.apple.mpegurl',
+    '.m4s': 'video/iso.segment',
+    '.ts': 'video/mp2t',
 }
+
+# Why a video cannot be played, as YouTube's player response says it (reason, subreason);
+# the plugin raises them the way yt-dlp's YouTube extractor does.
+UNAVAILABLE = {
+    'private': ('Private video', "Sign in if you've been granted access to this video"),
+    'deleted': ('Video unavailable', 'This video has been removed by the uploader'),
+    'members': ('Join this channel to get access to members-only content like this video, '
+                'and other exclusive perks.', None),
+    'geo': ('Video unavailable', 'The uploader has not made this video available in your country'),
+    'age': ('Sign in to confirm your age', 'This video may be inappropriate for some users.'),
+}
+# A playlist lists private and deleted videos under a placeholder title, as YouTube does.
+_LISTED_AS = {'private': '[Private video]', 'deleted': '[Deleted video]'}
 
 
 def content_type_for(path) -> str:
@@ -67,6 +84,7 @@ class Video:
     categories: list
     media: str            # 'muxed' | 'split' | 'big'
     big_file: str | None  # name in FakeSite files, for media == 'big'
+    availability: str | None = None  # a key of UNAVAILABLE: the video cannot be played
 
     @property
     def timestamp(self) -> int:
@@ -79,6 +97,15 @@ class Playlist:
     id: str
     title: str
     video_ids: list
+
+
+@dataclasses.dataclass
+class FeedItem:
+    guid: str
+    title: str
+    file: str  # a name served at /files/<file>; an unknown name is a 404 (a removed episode)
+    description: str
+    pub_date: str  # RFC 822
 
 
 @dataclasses.dataclass
@@ -139,6 +166,9 @@ class FakeSite:
         self.channels: dict[str, Channel] = {}
         self.files: dict[str, Path] = {}
         self.big_files: list[str] = []
+        self.streams: dict[str, Path] = {}  # name -> manifest path (segments beside it)
+        self.feed_title = 'Test Feed'
+        self.feed_items: list[FeedItem] = []
         self.errors: list[str] = []  # unexpected server-side tracebacks
         self._lock = threading.RLock()
         self._faults: list[_Fault] = []
@@ -151,6 +181,13 @@ class FakeSite:
         # Direct-download files for yt-dlp's generic extractor and the feed.
         self.add_file('clip.mp4', self.media['muxed'])
         self.add_file('clip2.mp4', self.media['muxed'])
+        self.add_feed_item('ep1', 'Episode 1', 'clip.mp4',
+                           pub_date='Thu, 01 Jan 2026 12:00:00 +0000')
+        self.add_feed_item('ep2', 'Episode 2', 'clip2.mp4',
+                           pub_date='Fri, 02 Jan 2026 12:00:00 +0000')
+        for name in ('dash', 'hls'):
+            if name in self.media:
+                self.add_stream(name, self.media[name])
         if defaults:
             self.default_catalogue()
 
@@ -214,8 +251,13 @@ class FakeSite:
     def channel_url(self, channel_id: str, tab: str | None = None) -> str:
         return f'{self.base_url}/channel/{channel_id}' + (f'/{tab}' if tab else '')
 
-    def file_url(self, name: str) -> str:
-        return f'{self.base_url}/files/{name}'
+    def file_url(self, name: str, host: str = '127.0.0.1') -> str:
+        """`host='localhost'` reaches the same site under a second host name."""
+        return f'http://{host}:{self.port}/files/{name}'
+
+    def stream_url(self, name: str) -> str:
+        """The manifest of a streamed video: 'dash' (an MPD) or 'hls' (a master m3u8)."""
+        return f'{self.base_url}/stream/{name}/{self.streams[name].name}'
 
     @property
     def feed_url(self) -> str:
@@ -228,16 +270,20 @@ class FakeSite:
                   description: str | None = None, duration: int = 3,
                   upload_date: str = '20260101', view_count: int = 1000,
                   like_count: int = 10, tags=('test',), categories=('Testing',),
-                  media: str = 'muxed', big_file=None) -> Video:
+                  media: str = 'muxed', big_file=None, availability: str | None = None) -> Video:
         """Add or replace a video.
 
         media: 'muxed' (one muxed mp4), 'split' (video-only + audio-only +
         a lower-quality muxed fallback) or 'big' (one format = a big file;
         `big_file` is a name registered with add_big_file() or a path; when
         omitted the only registered big file is used).
+        availability: None (playable) or 'private', 'deleted', 'members', 'geo',
+        'age': the API answers with YouTube's reason and no formats.
         """
         if media not in ('muxed', 'split', 'big'):
             raise ValueError(f'unknown media kind {media!r}')
+        if availability is not None and availability not in UNAVAILABLE:
+            raise ValueError(f'unknown availability {availability!r}')
         if media == 'big':
             big_file = self._resolve_big_file(video_id, big_file)
         video = Video(
@@ -246,7 +292,7 @@ class FakeSite:
             description=description if description is not None else f'Description of {video_id}.',
             duration=duration, upload_date=upload_date, view_count=view_count,
             like_count=like_count, tags=list(tags), categories=list(categories),
-            media=media, big_file=big_file)
+            media=media, big_file=big_file, availability=availability)
         with self._lock:
             self.videos[video_id] = video
         return video
@@ -268,6 +314,20 @@ class FakeSite:
         """Serve `path` at /files/<name>."""
         with self._lock:
             self.files[name] = Path(path)
+        return name
+
+    def add_feed_item(self, guid: str, title: str, file: str, *, description: str | None = None,
+                      pub_date: str = 'Sat, 03 Jan 2026 12:00:00 +0000') -> FeedItem:
+        """Append an item to /feed.xml whose enclosure is /files/<file> (need not exist)."""
+        item = FeedItem(guid, title, file, description or f'{title}.', pub_date)
+        with self._lock:
+            self.feed_items.append(item)
+        return item
+
+    def add_stream(self, name: str, manifest) -> str:
+        """Serve the folder of `manifest` at /stream/<name>/ (see stream_url)."""
+        with self._lock:
+            self.streams[name] = Path(manifest)
         return name
 
     def add_big_file(self, name: str, path) -> str:
@@ -416,6 +476,11 @@ class FakeSite:
 
     def video_json(self, video: Video) -> dict:
         base = self.base_url
+        if video.availability:
+            reason, subreason = UNAVAILABLE[video.availability]
+            return {'id': video.id, 'playability': {
+                'status': 'ERROR', 'reason': reason, 'subreason': subreason,
+                'countries': ['FR'] if video.availability == 'geo' else None}}
         return {
             'id': video.id, 'title': video.title, 'description': video.description,
             'channel': video.channel, 'channel_id': video.channel_id,
@@ -435,7 +500,7 @@ class FakeSite:
         video = self.videos.get(video_id)
         return {
             'id': video_id, 'url': f'{self.base_url}/watch/{video_id}',
-            'title': video.title if video else None,
+            'title': (_LISTED_AS.get(video.availability) or video.title) if video else None,
             'duration': video.duration if video else None,
         }
 
@@ -450,19 +515,21 @@ class FakeSite:
 
     def _feed_xml(self) -> str:
         items = []
-        for n, name in enumerate(('clip.mp4', 'clip2.mp4'), 1):
-            path = self.files[name]
-            url = f'{self.base_url}/files/{name}'
+        for item in self.feed_items:
+            path = self.files.get(item.file)
+            size = path.stat().st_size if path else 0
+            url = f'{self.base_url}/files/{item.file}'
             items.append(
-                f'<item><title>Episode {n}</title><guid isPermaLink="false">ep{n}</guid>'
+                f'<item><title>{xml_escape(item.title)}</title>'
+                f'<guid isPermaLink="false">{xml_escape(item.guid)}</guid>'
                 f'<link>{xml_escape(url)}</link>'
-                f'<description>Test episode {n}.</description>'
-                f'<pubDate>Thu, 0{n} Jan 2026 12:00:00 +0000</pubDate>'
-                f'<enclosure url="{xml_escape(url)}" type="video/mp4" length="{path.stat().st_size}"/>'
+                f'<description>{xml_escape(item.description)}</description>'
+                f'<pubDate>{item.pub_date}</pubDate>'
+                f'<enclosure url="{xml_escape(url)}" type="video/mp4" length="{size}"/>'
                 '</item>')
         return (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<rss version="2.0"><channel><title>Test Feed</title>'
+            f'<rss version="2.0"><channel><title>{xml_escape(self.feed_title)}</title>'
             f'<link>{self.base_url}/</link><description>Fake site feed</description>'
             + ''.join(items) + '</channel></rss>\n')
 
@@ -551,6 +618,11 @@ class FakeSite:
         path = self.media.get('thumb')
         return _file(path) if path and vid in self.videos else _text(404, 'no such thumbnail')
 
+    def _r_stream(self, page, name, file):
+        manifest = self.streams.get(name)
+        path = manifest.parent / file if manifest else None
+        return _file(path) if path and path.is_file() else _text(404, 'no such stream file')
+
     def _r_feed(self, page):
         return _Response(200, 'application/rss+xml; charset=utf-8', self._feed_xml().encode())
 
@@ -568,6 +640,7 @@ _ROUTES = [(re.compile(p), h) for p, h in [
     (r'/media/(?P<vid>[\w-]+)/(?P<fid>[\w-]+)', FakeSite._r_media),
     (r'/files/(?P<name>[\w.-]+)', FakeSite._r_files),
     (r'/thumb/(?P<vid>[\w-]+)\.jpg', FakeSite._r_thumb),
+    (r'/stream/(?P<name>[\w-]+)/(?P<file>[\w.-]+)', FakeSite._r_stream),
     (r'/feed\.xml', FakeSite._r_feed),
 ]]
 

@@ -235,3 +235,62 @@ def test_generic_rss_feed(site, tmp_path):
         feed = ydl.extract_info(site.feed_url, download=False)
     assert feed['_type'] == 'playlist'
     assert [(e['id'], e['title']) for e in feed['entries']] == [('ep1', 'Episode 1'), ('ep2', 'Episode 2')]
+
+
+def test_feed_items_can_be_added_and_a_missing_file_is_a_404(site, tmp_path):
+    site.add_feed_item('ep3', 'Episode 3', 'nowhere.mp4')
+    with yt_dlp.YoutubeDL(ydl_opts(tmp_path, no_warnings=True)) as ydl:
+        feed = ydl.extract_info(site.feed_url, download=False, process=False)
+        entries = list(feed['entries'])
+        assert [e['title'] for e in entries] == ['Episode 1', 'Episode 2', 'Episode 3']
+        with pytest.raises(DownloadError, match='HTTP Error 404'):
+            ydl.process_ie_result(entries[2], download=False)
+
+
+def test_a_second_host_name_reaches_the_same_files(site, media):
+    with fetch(site.file_url('clip.mp4', host='localhost')) as r:
+        assert r.read() == media['muxed'].read_bytes()
+
+
+# ---- unplayable videos and streamed shapes -----------------------------------
+
+
+@pytest.mark.parametrize('why, words', [
+    ('private', "Private video. Sign in if you've been granted access to this video"),
+    ('deleted', 'Video unavailable. This video has been removed by the uploader'),
+    ('members', 'Join this channel to get access to members-only content'),
+    ('geo', 'The uploader has not made this video available in your country'),
+    ('age', 'Sign in to confirm your age'),
+])
+def test_unplayable_videos_fail_in_youtube_s_words(why, words, site, tmp_path):
+    site.add_video('x1', 'Hidden', availability=why)
+    with yt_dlp.YoutubeDL(ydl_opts(tmp_path)) as ydl, pytest.raises(DownloadError) as exc:
+        ydl.extract_info(site.video_url('x1'), download=False)
+    assert words in str(exc.value)
+    is_geo = isinstance(exc.value.exc_info[1], yt_dlp.utils.GeoRestrictedError)
+    assert is_geo == (why == 'geo')
+
+
+def test_a_playlist_lists_private_and_deleted_videos_as_youtube_does(site, tmp_path):
+    site.add_video('p1', 'Secret', availability='private')
+    site.add_video('d1', 'Gone', availability='deleted')
+    site.add_playlist('mixed', 'Mixed', ['v1', 'p1', 'd1'])
+    with yt_dlp.YoutubeDL(ydl_opts(tmp_path)) as ydl:
+        pl = ydl.extract_info(site.playlist_url('mixed'), download=False, process=False)
+    titles = [e['title'] for e in pl['entries']]
+    assert titles == ['Test Video 1', '[Private video]', '[Deleted video]']
+
+
+@pytest.mark.parametrize('name, protocol', [('dash', 'http_dash_segments'), ('hls', 'm3u8_native')])
+def test_streams_offer_separate_video_and_audio_in_fragments(name, protocol, site, tmp_path):
+    with yt_dlp.YoutubeDL(ydl_opts(tmp_path, format='bv*+ba/b')) as ydl:
+        info = ydl.extract_info(site.stream_url(name), download=False)
+    video, audio = info['requested_formats']
+    assert video['acodec'] == 'none' and video['vcodec'] != 'none' and video['height'] == 360
+    assert audio['vcodec'] == 'none' and audio['acodec'] != 'none'
+    assert {video['protocol'], audio['protocol']} == {protocol}
+    if name == 'dash':
+        assert len(video['fragments']) >= 3  # an init segment and 1-second media segments
+    else:
+        with fetch(video['url']) as r:  # the video's media playlist
+            assert r.read().decode().count('.ts\n') >= 3

@@ -10,6 +10,7 @@ import json
 import os
 from dataclasses import dataclass
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 import peewee as pw
 
@@ -25,6 +26,29 @@ VOLATILE_KEYS = frozenset({
     "epoch", "_version", "_filename", "filepath", "__files_to_move", "__postprocessors",
     "__real_download", "__finaldir", "_type", "_has_drm", "__x_forwarded_for_ip",
 })
+
+
+# Extractors whose video ids are unique only within a part of the web, so the library's
+# identity of their videos also carries that part (the "id scope"): the host, plus this many
+# leading path segments. yt-dlp's own id (and so the file name's "[id]") is unchanged.
+# - generic: the id is the URL's file stem ("vid0008" for any site's vid0008.mp4) or the
+#   feed item's guid; html5 (HTML5MediaEmbed), CamtasiaEmbed, WordpressPlaylistEmbed,
+#   WordpressMiniAudioPlayerEmbed and Rtmp also take it from a file or page name
+#   (InfoExtractor._generic_id).
+# - telegram:embed: the id is the message number, counted per channel (t.me/<channel>/613).
+SCOPED_EXTRACTORS: dict[str, int] = {
+    "generic": 0,
+    "html5mediaembed": 0,
+    "camtasiaembed": 0,
+    "wordpressplaylistembed": 0,
+    "wordpressminiaudioplayerembed": 0,
+    "rtmp": 0,
+    "telegramembed": 1,
+}
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+SMUGGLED = "#__youtubedl_smuggle"  # yt-dlp's way of passing data to an extractor in a URL
+
+Identity = tuple[str, str, str]  # (extractor, video_id, id_scope): one library row
 
 
 @dataclass
@@ -47,6 +71,45 @@ def extractor_of(info: dict[str, Any]) -> str:
     return str(key).lower()
 
 
+def url_of(info: dict[str, Any]) -> str | None:
+    """The address a video was found at, as yt-dlp records it."""
+    return info.get("webpage_url") or info.get("original_url") or info.get("url")
+
+
+def id_scope(extractor: str, url: str | None) -> str:
+    """Where an extractor's ids are unique: "" when they are the site's own (a YouTube id
+    names one video anywhere), else the host[:port] (without "www.") and, for some, the
+    leading path segments of the video's URL (see SCOPED_EXTRACTORS)."""
+    depth = SCOPED_EXTRACTORS.get(extractor.lower())
+    if depth is None or not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ""
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if not host:
+        return ""
+    if port and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
+    segments = [segment for segment in parts.path.split("/") if segment][:depth]
+    return "/".join([host, *segments])
+
+
+def identity(info: dict[str, Any]) -> Identity | None:
+    """The library's key for a video's info dict (or a listing's entry), when it has an id."""
+    if not info.get("id"):
+        return None
+    extractor = extractor_of(info)
+    return extractor, str(info["id"]), id_scope(extractor, url_of(info))
+
+
+def clean_url(url: str | None) -> str | None:
+    """A URL as a person may see it: without the data yt-dlp smuggles in its fragment."""
+    return url.split(SMUGGLED, 1)[0] if url else url
+
+
 def keep_info(info: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in info.items() if k not in VOLATILE_KEYS and not k.startswith("__")}
 
@@ -58,12 +121,14 @@ def _columns(info: dict[str, Any]) -> dict[str, Any]:
         title=info.get("title"),
         description=info.get("description"),
         uploader=info.get("uploader"),
-        channel=info.get("channel") or info.get("uploader") or info.get("playlist_uploader"),
+        # The same names, in the same order, as the folder in ytdl/options.OUTPUT_TEMPLATE.
+        channel=(info.get("channel") or info.get("uploader") or info.get("playlist_uploader")
+                 or info.get("playlist_title") or info.get("webpage_url_domain")),
         upload_date=info.get("upload_date"),
         duration=info.get("duration"),
         view_count=info.get("view_count"),
         thumbnail=info.get("thumbnail"),
-        webpage_url=info.get("webpage_url") or info.get("original_url") or info.get("url"),
+        webpage_url=clean_url(url_of(info)),
         info_json=json.dumps(kept, sort_keys=True, default=str),
     )
 
@@ -96,8 +161,8 @@ def upsert_videos(infos: Iterable[dict[str, Any]], only_new: bool = False) -> Up
 
 def _upsert_one(info: dict[str, Any], only_new: bool = False,
                 **download_fields: Any) -> UpsertCounts:
-    extractor, video_id = extractor_of(info), str(info["id"])
-    row = Video.get_or_none((Video.extractor == extractor) & (Video.video_id == video_id))
+    extractor, video_id, scope = _key_of(info)
+    row = find_video(extractor, video_id, scope)
     if row is not None and only_new:
         return UpsertCounts(unchanged=1)
     columns = {k: v for k, v in _columns(info).items() if v is not None}
@@ -106,8 +171,8 @@ def _upsert_one(info: dict[str, Any], only_new: bool = False,
         columns["channel_ref"] = ref
     columns.update(download_fields)
     if row is None:
-        Video.insert(extractor=extractor, video_id=video_id, created_at=now(), updated_at=now(),
-                     **columns).execute()
+        Video.insert(extractor=extractor, video_id=video_id, id_scope=scope, created_at=now(),
+                     updated_at=now(), **columns).execute()
         return UpsertCounts(inserted=1)
     changed = {k: v for k, v in columns.items() if getattr(row, _field_name(k)) != v}
     if not changed:
@@ -126,24 +191,36 @@ def _field_name(column: str) -> str:
     return "channel_ref_id" if column == "channel_ref" else column
 
 
-def record_download(info: dict[str, Any], filepath: str, format_id: str | None) -> Video:
+def record_download(info: dict[str, Any], filepath: str, format_id: str | None) -> Video | None:
     """Mark a video downloaded, with its file, in the same transaction as its metadata."""
     size = os.path.getsize(filepath) if os.path.exists(filepath) else None
     with Video._meta.database.atomic():
         _upsert_one(info, filepath=filepath, filesize=size, format=format_id,
                     downloaded_at=now())
-    return find_video(extractor_of(info), str(info["id"]))
+    return find_video(*_key_of(info))
 
 
-def find_video(extractor: str, video_id: str) -> Video | None:
-    return Video.get_or_none((Video.extractor == extractor) & (Video.video_id == video_id))
+def _key_of(info: dict[str, Any]) -> Identity:
+    key = identity(info)
+    if key is None:
+        raise ValueError("A video without an id cannot be kept in the library.")
+    return key
 
 
-def is_downloaded(extractor: str, video_id: str) -> bool:
+def _the_video(extractor: str, video_id: str, scope: str) -> Any:
+    return ((Video.extractor == extractor) & (Video.video_id == video_id)
+            & (Video.id_scope == scope))
+
+
+def find_video(extractor: str, video_id: str, scope: str = "") -> Video | None:
+    return Video.get_or_none(_the_video(extractor, video_id, scope))
+
+
+def is_downloaded(extractor: str, video_id: str, scope: str = "") -> bool:
     """True when the library holds this video's file and the file is still on disk."""
     row = (Video.select(Video.filepath)
-           .where((Video.extractor == extractor) & (Video.video_id == video_id)
-                  & Video.filepath.is_null(False)).first())
+           .where(_the_video(extractor, video_id, scope) & Video.filepath.is_null(False))
+           .first())
     return bool(row and os.path.exists(row.filepath))
 
 

@@ -40,7 +40,10 @@ class Video(BaseModel):
     """A video the library knows of; it is downloaded when filepath is set and exists."""
 
     extractor = pw.CharField()  # yt-dlp extractor key, lower-case: "youtube", "fakesite"
-    video_id = pw.CharField()
+    video_id = pw.CharField()  # yt-dlp's id, as in the file name's "[id]"
+    # Where video_id is unique: "" for a site's own ids, else e.g. the host of a generic
+    # extractor's file (library.id_scope); part of the video's identity.
+    id_scope = pw.CharField(default="", constraints=[pw.SQL("DEFAULT ''")])
     title = pw.TextField(null=True)
     description = pw.TextField(null=True)
     uploader = pw.CharField(null=True)
@@ -62,7 +65,7 @@ class Video(BaseModel):
     updated_at = pw.FloatField(default=now)
 
     class Meta:
-        indexes = ((("extractor", "video_id"), True),)
+        indexes = ((("extractor", "video_id", "id_scope"), True),)
 
 
 class Job(BaseModel):

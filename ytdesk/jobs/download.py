@@ -1,18 +1,32 @@
 """The `download` job: one URL. A video is downloaded into the library; a playlist or
-channel is listed lazily and becomes one child download job per video it contains."""
+channel is listed and becomes one child download job per video it contains.
+
+A child carries its entry as the list gave it and the list's context (payload
+"from_list"), and is downloaded from them exactly as yt-dlp downloads that playlist entry:
+same title, file name and folder as `yt-dlp URL`. An entry that could not be opened while
+the list was read is still a child (payload "listing_error"): it tries once more when it
+runs, and fails with its own sentence if the entry is still gone.
+"""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from ytdesk.core import jobstore, library
+from ytdesk.core.library import Identity
 from ytdesk.ytdl.engine import Engine
+from ytdesk.ytdl.listing import Listed, walk
 from ytdesk.ytdl.options import DownloadChoice
 
 from .context import JobContext
 
 CHILD_BATCH = 50  # children are written in batches: a 5,000-video channel is 100 commits
+FROM_LIST = "from_list"  # payload: {"entry": ..., "context": ...}
+LISTING_ERROR = "listing_error"  # payload: the sentence, when the entry could not be opened
+ERROR_KIND = "error_kind"  # payload: that failure's kind (errors.PERMANENT, ...)
+_CHILD_KEYS = (FROM_LIST, LISTING_ERROR, ERROR_KIND)
 
 
 def choice_of(ctx: JobContext) -> DownloadChoice:
@@ -34,21 +48,51 @@ def engine_for(ctx: JobContext, **extra: Any) -> Engine:
 
 def run(ctx: JobContext) -> str:
     with engine_for(ctx) as engine:
+        listed = ctx.payload.get(FROM_LIST)
+        if isinstance(listed, dict):
+            return _run_entry(ctx, engine, listed)
         info = engine.probe(ctx.url)
         if info is None:
-            return "Already in your library; nothing was downloaded."
+            return _already(ctx, engine, engine.identity_of_url(ctx.url))
         if engine.is_container(info):
             return _expand(ctx, engine, info)
-        ctx.set_title(info.get("title"))
-        done = None if engine.in_library(info) else engine.download(info)
-        if done is None:
-            ident = engine.identity(info)
-            known = library.find_video(*ident) if ident else None
-            ctx.set_output(known.filepath if known else None)
-            return "Already in your library; nothing was downloaded."
-        library.record_download(done.info, done.filepath, done.format_id)
-        ctx.set_output(done.filepath)
-        return f"Saved {done.filepath}"
+        return _download(ctx, engine, info, {})
+
+
+def _run_entry(ctx: JobContext, engine: Engine, listed: dict[str, Any]) -> str:
+    entry, context = listed.get("entry") or {}, listed.get("context") or {}
+    if ctx.payload.get(LISTING_ERROR):
+        ctx.log(logging.INFO, f"This entry could not be opened when its list was read: "
+                              f"{ctx.payload[LISTING_ERROR]} Trying it once more.")
+    info = engine.open(entry, context)
+    if info is None:
+        return _already(ctx, engine, engine.identity(Listed(entry, context).info))
+    if engine.is_container(info):
+        return _expand(ctx, engine, info)
+    return _download(ctx, engine, info, context)
+
+
+def _download(ctx: JobContext, engine: Engine, info: dict[str, Any],
+              context: dict[str, Any]) -> str:
+    # As process_ie_result will see it: the playlist context fills what the video lacks.
+    seen = {**context, **info}
+    ctx.set_title(seen.get("title"))
+    done = None if engine.in_library(seen) else engine.download(info, context)
+    if done is None:
+        return _already(ctx, engine, engine.identity(seen))
+    library.record_download(done.info, done.filepath, done.format_id)
+    ctx.set_output(done.filepath)
+    return f"Saved {done.filepath}"
+
+
+def _already(ctx: JobContext, engine: Engine, ident: Identity | None) -> str:
+    """A video the library already has: the row says where, and shows its size."""
+    known = library.find_video(*ident) if ident else None
+    if known is None or not known.filepath:
+        return "Already in your library; nothing was downloaded."
+    ctx.set_output(known.filepath)
+    engine.report_in_library(known.filesize)
+    return f"Already in your library: {known.filepath}"
 
 
 def _expand(ctx: JobContext, engine: Engine, container: dict[str, Any]) -> str:
@@ -56,35 +100,47 @@ def _expand(ctx: JobContext, engine: Engine, container: dict[str, Any]) -> str:
     title = container.get("title") or container.get("id")
     ctx.set_title(title)
     channel = container.get("channel") or container.get("uploader")
+    inherited = {k: v for k, v in ctx.payload.items() if k not in _CHILD_KEYS}
     already_queued = jobstore.child_urls(ctx.job_id)  # a resumed expansion adds no twins
     seen: set[str] = set()
-    batch: list[dict[str, Any]] = []
-    counts = {"queued": 0, "in_library": 0, "videos": 0}
+    batch: list[Listed] = []
+    counts = {"queued": 0, "in_library": 0, "videos": 0, "failed": 0}
 
     def flush() -> None:
-        listed = [e for e in batch if engine.identity(e)]
-        library.record_listed([{**e, "channel": e.get("channel") or channel} for e in listed])
+        readable = [item.info for item in batch if not item.failure]
+        library.record_listed([{**info, "channel": info.get("channel") or channel}
+                               for info in readable if engine.identity(info)])
         children = []
-        for entry in batch:
-            url = engine.video_url(entry)
-            if engine.in_library(entry):
+        for item in batch:
+            if not item.failure and engine.in_library(item.info):
                 counts["in_library"] += 1
-            elif url not in already_queued:
+            elif item.url not in already_queued:
                 children.append(jobstore.NewJob(
-                    "download", url, payload=ctx.payload, priority=ctx.priority,
-                    parent_id=ctx.job_id, title=entry.get("title")))
+                    "download", item.url or "", payload={**inherited, **_child_payload(item)},
+                    priority=ctx.priority, parent_id=ctx.job_id, title=item.title))
         counts["queued"] += len(ctx.enqueue_children(children))
         batch.clear()
 
-    for entry in engine.walk_videos(container):
-        url = engine.video_url(entry)
-        if not url or url in seen:
+    for item in walk(engine, container):
+        if not item.url or item.url in seen:
             continue  # a video in both a channel's Videos tab and a playlist counts once
-        seen.add(url)
+        seen.add(item.url)
         counts["videos"] += 1
-        batch.append(entry)
+        counts["failed"] += item.failure is not None
+        batch.append(item)
         if len(batch) >= CHILD_BATCH:
             flush()
     flush()
-    return (f"{title}: {counts['videos']} videos; queued {counts['queued']}, "
-            f"{counts['in_library']} already in your library.")
+    summary = (f"{title}: {counts['videos']} videos; queued {counts['queued']}, "
+               f"{counts['in_library']} already in your library.")
+    if counts["failed"]:
+        summary += f" {counts['failed']} could not be opened; their rows say why."
+    return summary
+
+
+def _child_payload(item: Listed) -> dict[str, Any]:
+    payload: dict[str, Any] = {FROM_LIST: item.as_payload()}
+    if item.failure:
+        payload[LISTING_ERROR] = item.failure.sentence
+        payload[ERROR_KIND] = item.failure.kind
+    return payload

@@ -1,29 +1,32 @@
-"""yt-dlp in-process: look at a URL, walk a playlist lazily, download one video.
+"""yt-dlp in-process: look at a URL, open a playlist's entry, download one video.
 
 Nothing here knows about jobs or Qt: a job kind hands in callbacks for logging, progress
-and "should I stop?", and gets plain dicts back.
+and "should I stop?", and gets plain dicts back. Walking a playlist is in listing.py.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from yt_dlp.postprocessor.common import PostProcessor
+from yt_dlp.utils import sanitize_url
 
 from ytdesk.core import library
+from ytdesk.core.library import Identity
 
 from . import warm
 from .archive import LibraryArchive
-from .errors import JobStopped, OutsideDownloadDir
+from .errors import OutsideDownloadDir
 from .options import DownloadChoice, build_options
-from .progress import Progress, ProgressTracker
+from .progress import IN_LIBRARY, Progress, ProgressTracker
 
 CONTAINER_TYPES = ("playlist", "multi_video")
 URL_TYPES = ("url", "url_transparent")
-_MAX_NESTING = 5  # channel -> tab -> playlist is the deepest real case
+MAX_NESTING = 5  # channel -> tab -> playlist is the deepest real case
 
 
 class JobLogger:
@@ -53,13 +56,25 @@ class _DotFreePathFields(PostProcessor):
     """yt-dlp's sanitising keeps a field that is just "." or ".." as it is, and such a
     channel name would be a folder meaning "here" or "up". Renamed before names are made."""
 
-    FIELDS = ("channel", "uploader", "playlist_uploader", "title")
+    FIELDS = ("channel", "uploader", "playlist_uploader", "playlist_title", "title")
 
     def run(self, info):
         for field in self.FIELDS:
             value = info.get(field)
             if isinstance(value, str) and value.strip() and not value.strip(". "):
                 info[field] = value.replace(".", "\uff0e")  # a full-width dot, like yt-dlp's ⧸
+        return [], info
+
+
+class _PlanProgress(PostProcessor):
+    """Runs just before a video's download: tells the tracker which formats will come."""
+
+    def __init__(self, tracker: ProgressTracker):
+        super().__init__(None)
+        self._tracker = tracker
+
+    def run(self, info):
+        self._tracker.plan(info)
         return [], info
 
 
@@ -95,15 +110,17 @@ class Engine:
         self.download_dir = download_dir
         # A metadata refresh must see downloaded videos too, so it runs without the archive.
         self.archive = LibraryArchive() if use_archive else None
-        self._in_library: dict[tuple[str, str], bool] = {}
-        self._tracker = ProgressTracker(progress, should_stop)
-        self._should_stop = should_stop
+        self._in_library: dict[Identity, bool] = {}
+        self.tracker = ProgressTracker(progress, should_stop)
+        self.should_stop = should_stop
         options = build_options(download_dir=download_dir, choice=choice,
-                                logger=JobLogger(log), progress_hook=self._tracker.hook,
+                                logger=JobLogger(log), progress_hook=self.tracker.hook,
+                                postprocessor_hook=self.tracker.postprocessor_hook,
                                 archive=self.archive, socket_timeout=socket_timeout)
         self.ydl = warm.borrow(options)
         self.ydl.add_post_processor(_DotFreePathFields(None), when="pre_process")
         self.ydl.add_post_processor(_StayInsideDownloadDir(download_dir), when="before_dl")
+        self.ydl.add_post_processor(_PlanProgress(self.tracker), when="before_dl")
 
     def close(self) -> None:
         warm.give_back(self.ydl)
@@ -118,52 +135,49 @@ class Engine:
         """What is at `url`: a video or a container (playlist, channel), unprocessed, with
         its entries still lazy. None if the archive says the video is already here."""
         info = self.ydl.extract_info(url, download=False, process=False)
-        depth = 0
-        while info is not None and info.get("_type") in URL_TYPES and depth < _MAX_NESTING:
-            info = self._resolve(info)
-            depth += 1
+        return self._follow(info, {})
+
+    def open(self, entry: dict[str, Any], context: dict[str, Any]) -> dict[str, Any] | None:
+        """A playlist's entry opened as yt-dlp's process_ie_result opens it (its url and
+        url_transparent branches), short of processing: a video or a container. `context`
+        is the playlist's part of the entry (its extra_info). None when yt-dlp's archive
+        check says the video is already here before extracting it."""
+        return self._follow(dict(entry), context)
+
+    def _follow(self, info: dict[str, Any] | None,
+                context: dict[str, Any]) -> dict[str, Any] | None:
+        for _ in range(MAX_NESTING):
+            if info is None or info.get("_type") not in URL_TYPES:
+                return info
+            info = self._resolve(info, context)
         return info
 
-    def _resolve(self, entry: dict[str, Any]) -> dict[str, Any] | None:
-        resolved = self.ydl.extract_info(entry["url"], ie_key=entry.get("ie_key"),
+    def _resolve(self, entry: dict[str, Any], context: dict[str, Any]) -> dict[str, Any] | None:
+        """One step of YoutubeDL.process_ie_result for a url / url_transparent result."""
+        url = sanitize_url(entry["url"], scheme="http" if self.ydl.params.get("prefer_insecure")
+                           else "https")
+        extra = context
+        if entry.get("original_url") and not context.get("original_url"):
+            extra = {"original_url": entry["original_url"], **context}
+        resolved = self.ydl.extract_info(url, ie_key=entry.get("ie_key"), extra_info=extra,
                                          download=False, process=False)
-        if resolved is not None and entry.get("_type") == "url_transparent":
-            # url_transparent: fields given by the outer extractor win (yt-dlp's own rule).
-            overrides = {k: v for k, v in entry.items()
-                         if v is not None and k not in ("_type", "url", "ie_key")}
-            resolved = {**resolved, **overrides}
-        return resolved
+        if resolved is None or entry.get("_type") != "url_transparent":
+            return resolved
+        # The outer extractor's fields win (but not a clip's id), as yt-dlp does it.
+        exempted = {"_type", "url", "ie_key"}
+        if not entry.get("section_end") and entry.get("section_start") is None:
+            exempted |= {"id", "extractor", "extractor_key"}
+        merged = {**resolved, **{k: v for k, v in entry.items()
+                                 if v is not None and k not in exempted}}
+        if merged.get("_type") == "url":
+            merged["_type"] = "url_transparent"
+        return merged
 
     @staticmethod
     def is_container(info: dict[str, Any]) -> bool:
         return info.get("_type") in CONTAINER_TYPES
 
-    def walk_videos(self, container: dict[str, Any], depth: int = 0) -> Iterator[dict[str, Any]]:
-        """Every video entry of a playlist or channel, lazily; tabs and nested playlists are
-        opened, never returned as if they were videos."""
-        for entry in container.get("entries") or ():
-            stop = self._should_stop()
-            if stop:
-                raise JobStopped(stop)
-            if not entry:
-                continue
-            if self.is_container(entry) and depth < _MAX_NESTING:
-                yield from self.walk_videos(entry, depth + 1)
-            elif (entry.get("_type") in URL_TYPES and not self.in_library(entry)
-                  and not self._is_single_video(entry)):
-                if depth >= _MAX_NESTING:
-                    continue
-                opened = self._resolve(entry)
-                if opened is None:
-                    continue
-                if self.is_container(opened):
-                    yield from self.walk_videos(opened, depth + 1)
-                else:
-                    yield opened
-            else:
-                yield entry
-
-    def _is_single_video(self, entry: dict[str, Any]) -> bool:
+    def is_single_video(self, entry: dict[str, Any]) -> bool:
         """Ask the extractor behind a flat entry whether its URL is one video; an unknown
         answer means we open it to see (one extra request)."""
         url = entry.get("url") or ""
@@ -175,15 +189,18 @@ class Engine:
         return False
 
     @staticmethod
-    def video_url(entry: dict[str, Any]) -> str | None:
-        return entry.get("webpage_url") or entry.get("original_url") or entry.get("url")
+    def identity(entry: dict[str, Any]) -> Identity | None:
+        """The library's key of a video entry (library.identity), when it has an id."""
+        return library.identity(entry)
 
-    @staticmethod
-    def identity(entry: dict[str, Any]) -> tuple[str, str] | None:
-        """(extractor, id) of a video entry, when it has them."""
-        key = entry.get("extractor_key") or entry.get("ie_key")
-        if key and entry.get("id"):
-            return str(key).lower(), str(entry["id"])
+    def identity_of_url(self, url: str) -> Identity | None:
+        """The key yt-dlp's first archive check gives a URL (its extractor's temporary id),
+        for a video it skipped before extracting anything."""
+        for key, ie in self.ydl._ies.items():
+            if ie.suitable(url):
+                temp_id = ie.get_temp_id(url)
+                return library.identity({"id": temp_id, "ie_key": key, "url": url}) \
+                    if temp_id else None
         return None
 
     def in_library(self, entry: dict[str, Any]) -> bool:
@@ -196,23 +213,38 @@ class Engine:
             self._in_library[ident] = library.is_downloaded(*ident)
         return self._in_library[ident]
 
-    def download(self, info: dict[str, Any]) -> Downloaded | None:
-        """Download one (unprocessed) video. None when yt-dlp skipped it as already here."""
-        result = self.ydl.process_ie_result(info, download=True)
+    def download(self, info: dict[str, Any],
+                 context: dict[str, Any] | None = None) -> Downloaded | None:
+        """Download one (unprocessed) video, with its playlist context applied the way
+        yt-dlp applies it to a playlist's entry. None when yt-dlp skipped it as already
+        here."""
+        result = self.ydl.process_ie_result(info, download=True, extra_info=context or {})
         if not result:
             return None
         downloads = result.get("requested_downloads") or []
         if not downloads:
             return None
         filepath = downloads[-1].get("filepath") or result.get("filepath")
+        self.tracker.complete(_size_of(filepath))
         clean = self.ydl.sanitize_info(result)
         return Downloaded(clean, filepath, result.get("format_id"))
 
-    def full_metadata(self, entry: dict[str, Any]) -> dict[str, Any] | None:
+    def report_in_library(self, size: int | None) -> None:
+        """The bar of a video found already downloaded: full, with the file's size."""
+        self.tracker.complete(size, IN_LIBRARY)
+
+    def full_metadata(self, entry: dict[str, Any],
+                      context: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """The complete info dict of a video entry, without downloading it."""
-        info = entry
-        if entry.get("_type") in URL_TYPES:
-            info = self._resolve(entry)
-        if info is None:
+        info = self.open(entry, context or {})
+        if info is None or self.is_container(info):
             return None
-        return self.ydl.sanitize_info(self.ydl.process_ie_result(info, download=False))
+        return self.ydl.sanitize_info(
+            self.ydl.process_ie_result(info, download=False, extra_info=context or {}))
+
+
+def _size_of(path: str | None) -> int | None:
+    try:
+        return os.path.getsize(path) if path else None
+    except OSError:
+        return None

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from yt_dlp.networking.exceptions import HTTPError, TransportError
-from yt_dlp.utils import DownloadCancelled
+from yt_dlp.utils import DownloadCancelled, GeoRestrictedError
 
 TRANSIENT = "transient"  # retry with backoff
 RATE_LIMITED = "rate_limited"  # hold the whole site, then retry
@@ -41,10 +41,13 @@ class Failure:
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_GEO_SENTENCE = "The site does not show this video in your country."
 _PERMANENT_TEXT = [
     (re.compile(r"unsupported url", re.I),
      "ytdesk found no video it can download at this address (the site is not supported)."),
     (re.compile(r"private video|video is private", re.I), "This video is private."),
+    (re.compile(r"not made this video available in your country|geo[- ]?restrict|"
+                r"not available (from|in) your (location|country)", re.I), _GEO_SENTENCE),
     (re.compile(r"has been removed|video unavailable|no longer available|been terminated", re.I),
      "This video is no longer available on the site."),
     (re.compile(r"requested format is not available", re.I),
@@ -67,6 +70,20 @@ _TRANSIENT_TEXT = re.compile(
 _UNRESOLVED = re.compile(
     r"host='([^']+)'.*?(?:failed to resolve|name or service not known|getaddrinfo failed|"
     r"nodename nor servname|temporary failure in name resolution)", re.I)
+_HOST = re.compile(r"host='([^']+)'")
+# What went wrong on the way to a site, in the words of urllib3 / the OS -> our sentence
+# (the runner adds whether it tries again).
+_CONNECTION_TEXT = [
+    (re.compile(r"connection refused|actively refused|errno (111|61|10061)\b", re.I),
+     "Could not connect to {host} — is the site up?"),
+    (re.compile(r"timed out|errno (110|60|10060)\b", re.I),
+     "{host} did not answer in time."),
+    (re.compile(r"network is unreachable|no route to host|errno (101|113|51|65)\b", re.I),
+     "{host} cannot be reached from this computer; is it online?"),
+    (re.compile(r"connection (reset|aborted)|remote end closed|broken pipe|incompleteread|"
+                r"connection broken", re.I),
+     "The connection to {host} broke off."),
+]
 
 
 def clean_message(text: str) -> str:
@@ -117,12 +134,25 @@ def _os_failure(error: OSError) -> Failure | None:
     return None
 
 
+def _connection_failure(text: str) -> Failure | None:
+    """A failure to reach a site, in one sentence naming the site (never the library's
+    "HTTPConnection(host=...) ... [Errno 111]" text)."""
+    for pattern, sentence in _CONNECTION_TEXT:
+        if pattern.search(text):
+            found = _HOST.search(text)
+            host = found.group(1) if found else "the site"
+            return Failure(TRANSIENT, sentence.format(host=host))
+    return None
+
+
 def classify(exc: BaseException) -> Failure:
     """Turn any exception from a job into a kind and one plain sentence."""
     text = clean_message(str(exc))
     for link in _chain(exc):
         if isinstance(link, OutsideDownloadDir):
             return Failure(PERMANENT, str(link))
+        if isinstance(link, GeoRestrictedError):
+            return Failure(PERMANENT, _GEO_SENTENCE)
         if isinstance(link, HTTPError):
             found = _http_failure(link.status)
             if found:
@@ -151,6 +181,9 @@ def classify(exc: BaseException) -> Failure:
     if host:
         return Failure(TRANSIENT, f"Could not reach {host.group(1)}: its name did not resolve. "
                                   "Is this computer online? ytdesk will try again.")
+    connection = _connection_failure(text)
+    if connection:
+        return connection
     if _TRANSIENT_TEXT.search(text) or isinstance(exc, (TransportError, TimeoutError,
                                                         ConnectionError)):
         return Failure(TRANSIENT, f"The connection failed: {text}")

@@ -16,7 +16,10 @@ FORMATS = {
     "480": "bv*[height<=480]+ba/b[height<=480]/bv*+ba/b",
     "audio": "ba[ext=m4a]/ba/b",
 }
-OUTPUT_TEMPLATE = "%(channel,uploader,playlist_uploader|Unknown channel)s/%(title)s [%(id)s].%(ext)s"
+# The folder is the channel; for a feed or playlist that names none (a podcast), the list's
+# title; for a bare file, its site. library._columns reads the same names for the row.
+OUTPUT_TEMPLATE = ("%(channel,uploader,playlist_uploader,playlist_title,webpage_url_domain"
+                   "|Unknown channel)s/%(title)s [%(id)s].%(ext)s")
 
 
 @functools.cache
@@ -59,8 +62,8 @@ class DownloadChoice:
 
 def build_options(*, download_dir: Path, choice: DownloadChoice, logger: Any,
                   progress_hook: Callable[[dict], None] | None = None,
-                  archive: Any = None, socket_timeout: float = 20.0,
-                  temp_dir: Path | None = None) -> dict[str, Any]:
+                  postprocessor_hook: Callable[[dict], None] | None = None,
+                  archive: Any = None, socket_timeout: float = 20.0) -> dict[str, Any]:
     options: dict[str, Any] = {
         "logger": logger,
         "noprogress": True,
@@ -85,8 +88,6 @@ def build_options(*, download_dir: Path, choice: DownloadChoice, logger: Any,
         "ignoreerrors": False,
         "postprocessors": [],
     }
-    if temp_dir is not None:
-        options["paths"]["temp"] = str(temp_dir)
     ffmpeg = ffmpeg_path()
     if ffmpeg:
         options["ffmpeg_location"] = ffmpeg
@@ -96,6 +97,8 @@ def build_options(*, download_dir: Path, choice: DownloadChoice, logger: Any,
             "preferredquality": "192"})
     if progress_hook is not None:
         options["progress_hooks"] = [progress_hook]
+    if postprocessor_hook is not None:
+        options["postprocessor_hooks"] = [postprocessor_hook]
     if archive is not None:
         options["download_archive"] = archive
     return options

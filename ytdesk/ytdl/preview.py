@@ -17,6 +17,7 @@ from ytdesk.core.urls import check_url
 
 from .engine import Engine
 from .errors import JobStopped
+from .listing import walk
 from .options import DownloadChoice
 
 MAX_COUNTED = 10_000  # beyond this a count costs minutes of paging; "more than" is enough
@@ -86,17 +87,18 @@ def _playlist_preview(url: str, engine: Engine, container: dict[str, Any]) -> Pr
 def _count_videos(engine: Engine, container: dict[str, Any]
                   ) -> tuple[int, bool, dict[str, Any] | None]:
     """Videos in a container, each counted once (a video in two tabs is one download),
-    stopping at MAX_COUNTED. The walk checks `should_stop` before every entry."""
+    stopping at MAX_COUNTED. The walk checks `should_stop` before every entry, and streams
+    the list rather than reading each to its end."""
     seen: set[str] = set()
     first = None
-    for entry in engine.walk_videos(container):
-        key = engine.video_url(entry) or repr(engine.identity(entry))
+    for item in walk(engine, container, whole_lists=False):
+        key = item.url or repr(engine.identity(item.info))
         if key in seen:
             continue
         if len(seen) >= MAX_COUNTED:
             return len(seen), False, first
         seen.add(key)
-        first = first or entry
+        first = first or item.info
     return len(seen), True, first
 
 

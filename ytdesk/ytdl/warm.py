@@ -22,6 +22,8 @@ from yt_dlp import YoutubeDL
 from yt_dlp.postprocessor import get_postprocessor
 from yt_dlp.utils import POSTPROCESS_WHEN
 
+from .archive import LibraryYoutubeDL
+
 # Options read afresh for every download, or re-derived by `_lend`: they never decide
 # which instance a job gets.
 PER_JOB = frozenset({
@@ -44,14 +46,14 @@ def _key(options: dict[str, Any]) -> str:
 def borrow(options: dict[str, Any]) -> YoutubeDL:
     """An instance set up for `options`, for the calling thread alone until `give_back`."""
     if isinstance(options.get("download_archive"), (str, os.PathLike)):
-        return YoutubeDL(dict(options))  # an archive file is read once, at construction
+        return LibraryYoutubeDL(dict(options))  # an archive file is read once, at construction
     key = _key(options)
     with _lock:
         spare = _idle.get(key)
         ydl = spare.pop() if spare else None
     if ydl is None:
         with _making:
-            ydl = YoutubeDL(dict(options))  # it keeps and changes the dict it is given
+            ydl = LibraryYoutubeDL(dict(options))  # it keeps and changes the dict it is given
         ydl._ytdesk_key = key  # type: ignore[attr-defined]
         return ydl
     _lend(ydl, options)

@@ -13,7 +13,7 @@ on any real site ("HTTP Error 404: Not Found" inside an ExtractorError).
 import itertools
 
 from yt_dlp.extractor.common import InfoExtractor
-from yt_dlp.utils import int_or_none, url_or_none
+from yt_dlp.utils import int_or_none, remove_end, url_or_none
 from yt_dlp.utils.traversal import traverse_obj
 
 _BASE = r'(?P<base>https?://127\.0\.0\.1:\d+)'
@@ -59,6 +59,8 @@ class FakeSiteIE(_FakeSiteBaseIE):
     def _real_extract(self, url):
         base, video_id = self._match_valid_url(url).group('base', 'id')
         data = self._api(base, f'video/{video_id}', video_id, note='Downloading video JSON')
+        if data.get('playability'):
+            self._raise_unplayable(video_id, data['playability'])
 
         formats = []
         for f in data.get('formats') or []:
@@ -103,6 +105,23 @@ class FakeSiteIE(_FakeSiteBaseIE):
                 'thumbnail': ('thumbnail', {url_or_none}),
             }),
         }
+
+
+    def _raise_unplayable(self, video_id, playability):
+        # The same composition as yt-dlp's YouTube extractor (youtube/_video.py), so an
+        # unplayable video fails with the words a real one does.
+        reason = playability.get('reason') or ''
+        subreason = playability.get('subreason')
+        if subreason:
+            if subreason.startswith('The uploader has not made this video available'):
+                self.raise_geo_restricted(
+                    subreason, playability.get('countries'), metadata_available=True)
+            if subreason != reason:
+                reason += f'. {subreason}'
+        if 'sign in' in reason.lower():
+            reason = (f'{remove_end(reason.strip(), ".")}. Use --cookies-from-browser or '
+                      '--cookies for the authentication.')
+        self.raise_no_formats(reason, expected=True, video_id=video_id)
 
 
 class FakeSitePlaylistIE(_FakeSiteBaseIE):
