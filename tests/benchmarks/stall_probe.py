@@ -17,10 +17,12 @@ class StallProbe(QObject):
         self._last = 0.0
         self.longest = 0.0
         self.gaps: list[float] = []
+        self.spans: list[tuple[float, float]] = []  # (start, end) of each gap, perf_counter
 
     def start(self) -> None:
         self.longest = 0.0
         self.gaps = []
+        self.spans = []
         self._last = time.perf_counter()
         self._timer.start()
 
@@ -35,6 +37,12 @@ class StallProbe(QObject):
     def _tick(self) -> None:
         now = time.perf_counter()
         gap = now - self._last - TICK_MS / 1000
+        self.spans.append((self._last, now))
         self._last = now
         self.gaps.append(gap)
         self.longest = max(self.longest, gap)
+
+    @property
+    def p99_ms(self) -> float:
+        ordered = sorted(self.gaps)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000 if ordered else 0.0
