@@ -74,6 +74,10 @@ def main(out_dir: str) -> None:
             window.add_urls([site.video_url("v1"), site.video_url("v4"), site.video_url("gone")])
             wait_until(lambda: Job.select().count() == 3)
             wait_until(lambda: not jobstore.has_active_jobs(), 60)
+            # One of them from earlier in the week, so the Added column shows a date.
+            first = min(j.id for j in Job.select())
+            Job.update(created_at=Job.created_at - 3 * 86_400).where(Job.id == first).execute()
+            manager.jobChanged.emit(first, "succeeded")
 
             size = site.media["muxed"].stat().st_size
             site.set_fault("/media/v3/", "slow", bytes_per_second=size // 8)

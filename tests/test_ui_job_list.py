@@ -18,7 +18,7 @@ from ytdesk.core.models import Job
 from ytdesk.ui import format as fmt
 from ytdesk.ui.job_panel import HIDDEN_AT_FIRST, last_hour_text
 from ytdesk.ui.main_window import MainWindow
-from ytdesk.ui.models.job_table import ADDED, COLUMNS, KIND, STATUS, TITLE
+from ytdesk.ui.models.job_table import COLUMNS, KIND, STATUS, TITLE
 
 # The offscreen platform cannot size or raise real windows; it says so, and that is all.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -170,6 +170,7 @@ def test_the_last_hour_counts_each_outcome_apart():
 
 def test_the_window_counts_failed_and_cancelled_jobs_apart(site, window, qtbot):
     window.add_urls([site.video_url("v1"), site.video_url("gone")])
+    qtbot.waitUntil(lambda: Job.select().count() == 2, timeout=5_000)
     wait_until_idle(qtbot, window.manager)
     window.jobs.refresh_totals()
     qtbot.waitUntil(lambda: window.jobs.stats.text() == "Last hour: 1 succeeded · 1 failed",
@@ -190,8 +191,10 @@ def test_an_empty_list_says_how_to_start_and_a_search_says_what_found_nothing(qu
     hint = quiet.jobs.empty_hint
     qtbot.waitUntil(hint.isVisible, timeout=5_000)
     assert hint.text().startswith("Paste or drop a link to start.")
+    assert quiet.jobs.details.placeholder.text() == ""  # nothing to select: no "select a job"
     put(quiet, qtbot, "https://example.com/watch?v=1")
     assert not hint.isVisible()
+    assert quiet.jobs.details.placeholder.text().startswith("Select a job")
 
     quiet.jobs.search.setText("nothing like this")
     qtbot.waitUntil(hint.isVisible, timeout=5_000)
@@ -237,6 +240,20 @@ def test_ctrl_f_finds_and_ctrl_c_in_the_list_copies_addresses(quiet, qtbot):
                     == "https://example.com/watch?v=copied", timeout=5_000)
     qtbot.keyClick(table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert quiet.jobs.search.hasFocus()
+
+
+def test_space_pauses_and_resumes_the_selected_jobs(quiet, qtbot):
+    ids = put(quiet, qtbot, "https://example.com/watch?v=1", "https://example.com/watch?v=2")
+    quiet.activateWindow()
+    table = quiet.jobs.table
+    table.setFocus()
+    table.selectAll()
+    qtbot.keyClick(table, Qt.Key.Key_Space)
+    assert {Job.get_by_id(i).status for i in ids} == {st.PAUSED}
+    qtbot.waitUntil(lambda: all(quiet.jobs.model.job(i).status == st.PAUSED for i in ids),
+                    timeout=5_000)
+    qtbot.keyClick(table, Qt.Key.Key_Space)
+    assert {Job.get_by_id(i).status for i in ids} == {st.QUEUED}
 
 
 # -- open folder -----------------------------------------------------------------------------------

@@ -115,7 +115,7 @@ def test_sorting_happens_in_the_db_and_keeps_the_selection(model, news, qtbot):
 def test_status_sort_reads_as_a_person_scans_a_queue(home):
     ids = jobstore.add_jobs([jobstore.NewJob("download", f"https://s.example/{i}")
                              for i in range(4)])
-    for job_id, status in zip(ids, (st.SUCCEEDED, st.RUNNING, st.FAILED, st.QUEUED)):
+    for job_id, status in zip(ids, (st.SUCCEEDED, st.RUNNING, st.FAILED, st.QUEUED), strict=True):
         Job.update(status=status).where(Job.id == job_id).execute()
     by_status = job_ids(JobFilter(), JobOrder("status", descending=False))
     assert by_status == [ids[1], ids[3], ids[2], ids[0]]  # running, queued, failed, succeeded

@@ -133,10 +133,15 @@ def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+_ROW_NAMES = ("id", "kind", "status", "url", "title", "priority", "attempts", "progress",
+              "downloaded_bytes", "total_bytes", "error", "result", "output_path", "parent_id",
+              "created_at", "started_at", "finished_at", "scheduled_at")
+
+
 def _row(values: tuple) -> JobRow:
     *fields, site, payload_text = values
     payload = _parsed_payload(payload_text)
-    return JobRow(*fields, site=site or "",
+    return JobRow(**dict(zip(_ROW_NAMES, fields, strict=True)), site=site or "",
                   download_dir=_text_or_none(payload.get("download_dir")),
                   quality=_text_or_none(payload.get("quality")))
 

@@ -20,6 +20,7 @@ from .actions import make_action
 
 MAX_LOG_BLOCKS = 20_000  # a very long log keeps its newest lines
 MIN_HEIGHT = 110  # the pane never takes the job list's room to fit its contents
+HINT = "Select a job to see its log, events and details."
 
 
 class FactsView(QTreeWidget):
@@ -79,8 +80,7 @@ class JobDetails(QWidget):
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.setStyleSheet("color: #c0392b; font-weight: bold;")
         self.error.hide()
-        self.placeholder = QLabel("Select a job to see its log, events and details.",
-                                  alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.placeholder = QLabel(HINT, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.placeholder.setStyleSheet("color: palette(placeholder-text);")
         self.log = QPlainTextEdit(readOnly=True, objectName="jobLog")
         self.log.setAccessibleName("Job log")
@@ -124,6 +124,10 @@ class JobDetails(QWidget):
 
         manager.jobLog.connect(self._on_log)
         manager.jobChanged.connect(self._on_changed)
+
+    def set_hint_shown(self, shown: bool) -> None:
+        """An empty list has nothing to select: the pane then keeps quiet."""
+        self.placeholder.setText(HINT if shown else "")
 
     @property
     def job_id(self) -> int | None:
@@ -192,7 +196,8 @@ class JobDetails(QWidget):
             return
         self._log_ticket = None
         self.log.setPlainText(text.rstrip("\n"))
-        existing = set(text.splitlines()[-len(self._pending_lines):]) if self._pending_lines else set()
+        pending = len(self._pending_lines)
+        existing = set(text.splitlines()[-pending:]) if pending else set()
         for line in self._pending_lines:
             if line not in existing:
                 self._append(line)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, QUrl,
+                            Signal)
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMenu, QSplitter, QTableView, QToolBar, QVBoxLayout,
@@ -167,7 +168,7 @@ class JobPanel(QWidget):
         layout.addWidget(toolbar)
         layout.addWidget(self.notice)
         layout.addWidget(splitter, 1)
-        for before, after in zip(chain, chain[1:]):
+        for before, after in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(before, after)
 
         self._totals_timer = QTimer(self, interval=TOTALS_EVERY_MS, timeout=self.refresh_totals)
@@ -397,6 +398,7 @@ class JobPanel(QWidget):
                                         text=self.search.text().strip()))
 
     def _update_empty_hint(self, *_) -> None:
+        self.details.set_hint_shown(self.model.rowCount() > 0)
         if not self.model.is_loaded or self.model.rowCount():
             self.empty_hint.hide()
             return

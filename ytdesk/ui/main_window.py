@@ -61,7 +61,8 @@ class MainWindow(QMainWindow):
                                  clearButtonEnabled=True)
         self.address.setAccessibleName("Address to download")
         self.address.setToolTip(with_shortcut(
-            "The address of a video, playlist or channel; Enter downloads it", FOCUS_ADDRESS))
+            "The address of a video, playlist or channel; Enter downloads it. Ctrl+V anywhere "
+            "in the window queues every link on the clipboard", FOCUS_ADDRESS))
         self.address.returnPressed.connect(self.add_from_address)
         self.add_button = QPushButton(icons.icon("add"), "Add")
         self.add_button.setToolTip("Download the address in the bar (Enter); with the bar "
