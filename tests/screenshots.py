@@ -4,8 +4,10 @@
         .venv/bin/python tests/screenshots.py /work/screenshots
 
 It fills a fresh library through real downloads from the local fake site (some succeed,
-one fails, one is paused halfway, one keeps running slowly), then grabs the main window at
-1100x720 and at 760 px wide, with and without a selected job, and with an empty list.
+one fails, one is paused halfway, one waits to be retried, one keeps running slowly), then grabs the
+main window at 1100x720 and at 760 px wide: empty, with and without a selected job, a
+search that finds nothing, "Open folder" that cannot open, and the question asked before
+closing while a download runs.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE / "plugins")]
 
-from PySide6.QtCore import QCoreApplication, QEventLoop  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from fakesite import FakeSite, make_media  # noqa: E402
@@ -89,8 +91,15 @@ def main(out_dir: str) -> None:
             manager.pause(paused_id)
             wait_until(lambda: Job.get_by_id(paused_id).status == "paused", 30)
 
+            # A site error that will be retried later (a long wait, so it shows as waiting).
+            home.settings.set("retry_cap_seconds", 600)
+            home.settings.set("retry_base_seconds", 300)
+            site.set_fault("/api/video/v7", "500")
+            window.add_urls([site.video_url("v7")])
+            wait_until(lambda: Job.select().where(Job.status == "waiting").count() == 1, 30)
+
             window.add_urls([site.video_url("v5")])
-            wait_until(lambda: Job.select().count() == 5)
+            wait_until(lambda: Job.select().count() == 6)
             running_id = max(j.id for j in Job.select())
             wait_until(lambda: (Job.get_by_id(running_id).progress or 0) > 0.15, 60)
             # Let the window's list and status bar catch up.
@@ -120,8 +129,32 @@ def main(out_dir: str) -> None:
             window.jobs.search.setText("no such thing")
             settle(1.0)
             shoot(window, out / "no-match-760.png", 760)
+            window.jobs.search.clear()
+            settle(1.0)
+
+            def grab_question() -> None:
+                box = window.quit_question
+                if box is None or not box.isVisible():
+                    QTimer.singleShot(50, grab_question)
+                    return
+                settle(0.3)
+                box.grab().save(str(out / "quit-question.png"))
+                print("saved", out / "quit-question.png")
+                box.reject()
+
+            QTimer.singleShot(0, grab_question)
+            window.may_close()
 
             manager.shutdown(5)
+            # A job meant for a folder that is not there (an unplugged disk): Open folder.
+            [away] = jobstore.add_jobs([jobstore.NewJob(
+                "download", site.video_url("v8"), {"download_dir": "/media/usb-stick/Videos"})])
+            manager.jobAdded.emit([away])
+            wait_until(lambda: window.jobs.model.job(away) is not None)
+            window.jobs.select_job(away)
+            window.jobs.actions["open"].trigger()
+            settle(0.5)
+            shoot(window, out / "open-folder-failed-760.png", 760)
             window.close()
             home.db.close()
     del app

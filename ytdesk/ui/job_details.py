@@ -87,6 +87,7 @@ class JobDetails(QWidget):
         self.log.setMaximumBlockCount(MAX_LOG_BLOCKS)
         self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.log.setTabChangesFocus(True)
+        self.log.setPlaceholderText("Nothing logged yet: the job has not run.")
         # A reader at the newest line stays there as lines arrive and as the pane changes
         # size; one who scrolled up to read stays where they are.
         self._at_end = True

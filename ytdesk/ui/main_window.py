@@ -270,8 +270,8 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Question, "Quit ytdesk?",
                           f"{fmt.plural(running, 'download is', 'downloads are')} still "
                           "running.", parent=self)
-        box.setInformativeText("If you quit now, they stop, and continue where they left "
-                               "off the next time ytdesk starts.")
+        box.setInformativeText("If you quit now, downloads stop here and continue where "
+                               "they left off the next time ytdesk starts.")
         quit_button = box.addButton("Quit", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(quit_button)
