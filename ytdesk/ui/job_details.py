@@ -91,10 +91,8 @@ class JobDetails(QWidget):
         # A reader at the newest line stays there as lines arrive and as the pane changes
         # size; one who scrolled up to read stays where they are.
         self._at_end = True
-        bar = self.log.verticalScrollBar()
-        bar.valueChanged.connect(lambda value: setattr(self, "_at_end",
-                                                       value >= bar.maximum() - 4))
-        bar.rangeChanged.connect(lambda _low, high: bar.setValue(high) if self._at_end else None)
+        self.log.verticalScrollBar().valueChanged.connect(self._log_scrolled)
+        self.log.verticalScrollBar().rangeChanged.connect(self._log_grew)
         self.events = QTreeWidget()
         self.events.setAccessibleName("Job events")
         self.events.setHeaderLabels(["Time", "Change", "What happened"])
@@ -223,6 +221,13 @@ class JobDetails(QWidget):
         sideways = self.log.horizontalScrollBar().value()
         self.log.appendPlainText(line)  # the range grows: a reader at the end follows
         self.log.horizontalScrollBar().setValue(sideways)
+
+    def _log_scrolled(self, value: int) -> None:
+        self._at_end = value >= self.log.verticalScrollBar().maximum() - 4
+
+    def _log_grew(self, _low: int, high: int) -> None:
+        if self._at_end:
+            self.log.verticalScrollBar().setValue(high)
 
     def _on_changed(self, job_id: int, status: str) -> None:
         if job_id == self._job_id:

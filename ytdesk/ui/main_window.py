@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
         box.setDefaultButton(quit_button)
         remember = QCheckBox("Don't ask again")
         box.setCheckBox(remember)
-        self.quit_question = box  # for a test, or a screen reader's script, to find
+        self.quit_question = box  # modal while it shows: a test answers it through this
         box.exec()
         self.quit_question = None
         if box.clickedButton() is not quit_button:
