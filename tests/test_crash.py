@@ -53,7 +53,7 @@ def test_sigkill_mid_download_then_restart_finishes_everything(site, home):
     assert f"job {ids[0]} interrupted earlier; queued again" in again.stdout
     assert [job(i).status for i in ids] == ["succeeded", "succeeded"]
     [interrupted] = events(ids[0], "interrupted")
-    assert interrupted.message == "interrupted: the ytdesk process running it stopped"
+    assert "stopped while running it" in interrupted.message
     videos = list(Video.select())
     assert sorted(v.video_id for v in videos) == ["v1", "v3"]
     files = sorted(p for p in home.download_dir.rglob("*") if p.is_file())
@@ -80,6 +80,6 @@ def test_two_processes_on_one_data_dir_never_run_one_job_twice(site, home):
         assert len(starts) == 1, f"job {job_id} was started {len(starts)} times"
         assert job(job_id).status == "succeeded"
     owners = {e.message for i in ids for e in events(i, "status") if e.to_status == "running"}
-    assert owners == {f"started by process {r.pid}" for r in runs}
+    assert {owner.split(":")[1] for owner in owners} == {str(r.pid) for r in runs}
     assert len(owners) == 2, "both processes should have taken work"
     assert Video.select().count() == len(videos)

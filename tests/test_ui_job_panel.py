@@ -148,11 +148,16 @@ def test_the_log_pane_grows_while_the_job_runs(site, window, qtbot):
     assert log.blockCount() > lines_while_running
 
 
-def test_job_model_passes_the_model_tester(site, window, qtbot, qtmodeltester):
+def test_job_model_passes_the_model_tester_through_real_downloads(site, window, qtbot,
+                                                                   qtmodeltester):
+    qtmodeltester.check(window.jobs.model)  # first: it checks every change that follows
     window.add_urls([site.video_url("v5"), site.video_url("gone"), site.playlist_url("pl1")])
+    qtbot.waitUntil(lambda: Job.select().count() >= 3, timeout=10_000)
     wait_until_idle(qtbot, window.manager)
     qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 6, timeout=10_000)
-    qtmodeltester.check(window.jobs.model)
+    window.jobs.table.selectAll()
+    window.jobs.remove_selected()
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 0, timeout=10_000)
 
 
 def test_filters_and_search_narrow_the_list(site, window, qtbot):
@@ -173,12 +178,12 @@ def test_window_geometry_and_columns_are_remembered(home, manager, qtbot):
     first = MainWindow(manager, home.settings, home.paths)
     qtbot.addWidget(first)
     first.resize(700, 510)  # within the offscreen screen (800x600): Qt clamps to it
-    first.jobs.table.horizontalHeader().resizeSection(1, 133)
+    first.jobs.table.horizontalHeader().resizeSection(STATUS, 133)
     first.close()
     second = MainWindow(manager, home.settings, home.paths)
     qtbot.addWidget(second)
     assert (second.width(), second.height()) == (700, 510)
-    assert second.jobs.table.horizontalHeader().sectionSize(1) == 133
+    assert second.jobs.table.horizontalHeader().sectionSize(STATUS) == 133
 
 
 def test_keyboard_shortcuts_retry_remove_and_focus_the_address(site, window, qtbot):

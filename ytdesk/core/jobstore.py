@@ -110,15 +110,9 @@ def claim_next(owner: str, lease_seconds: float, per_site_limit: int,
         job = next(iter(taken), None)
         if job is None:
             return None
-        _event(job.id, "status", candidate.status, st.RUNNING, f"started{_process(owner)}")
+        # The owner id says which process ran it (the window shows it in words).
+        _event(job.id, "status", candidate.status, st.RUNNING, f"started by {owner}")
     return job
-
-
-def _process(owner: str) -> str:
-    """ " by process 6485" from an owner id (host:pid:start:n): which ytdesk ran a job is
-    worth knowing, its internal id is not."""
-    parts = owner.split(":")
-    return f" by process {parts[1]}" if len(parts) >= 2 and parts[1].isdigit() else ""
 
 
 def next_due() -> float | None:
@@ -218,7 +212,7 @@ def recover_interrupted(my_owner: str, owner_is_dead: Callable[[str], bool],
                 eta=None, updated_at=stamp, attempts=pw.fn.MAX(0, Job.attempts - 1))
                 .where(condition).returning(Job.id).execute()]
             add_events(ids, "interrupted", st.RUNNING, st.QUEUED,
-                       "interrupted: the ytdesk process running it stopped", stamp)
+                       f"interrupted: {owner} stopped while running it", stamp)
         recovered.extend(ids)
     return recovered
 

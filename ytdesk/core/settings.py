@@ -47,6 +47,8 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("socket_timeout", float, 20.0, "Seconds without data before a connection "
                 "counts as dropped.", minimum=1),
     SettingSpec("ask_before_adding", bool, False, "Show the add dialog for a dropped URL."),
+    SettingSpec("ask_before_quitting", bool, True, "Ask before closing the window while "
+                "downloads run (they stop, and continue at the next start)."),
     SettingSpec("start_minimised", bool, False, "Start in the tray, without the window."),
     SettingSpec("window_geometry", str, "", "The main window's size and place (Qt, base64)."),
     SettingSpec("window_state", str, "", "The main window's toolbars and docks (Qt, base64)."),
@@ -100,6 +102,13 @@ class Settings:
         coerced = _coerce(spec, value)
         with Setting._meta.database.atomic():
             Setting.replace(name=name, value=json.dumps(coerced)).execute()
+
+    def set_many(self, values: dict[str, Any]) -> None:
+        """Write several settings together: one refused value leaves every one as it was."""
+        coerced = {name: _coerce(self._spec(name), value) for name, value in values.items()}
+        with Setting._meta.database.atomic():
+            for name, value in coerced.items():
+                Setting.replace(name=name, value=json.dumps(value)).execute()
 
     def download_dir(self) -> Path:
         chosen = self.get("download_dir")

@@ -42,9 +42,9 @@ class JobManager(QObject):
     jobAdded = Signal(list)  # ids, one emit per enqueue call (a bulk add is one signal)
     jobChanged = Signal(int, str)  # id, status
     jobsChanged = Signal(list)  # ids whose status changed together (a bulk action)
-    jobProgress = Signal(int, float, "qint64", "qint64", float, float)
-    # id, fraction (-1 unknown), bytes, total (-1), speed B/s (-1), ETA s (-1)
-    jobPhase = Signal(int, str)  # id, what a running job does now ("merging"...), "" = download
+    jobProgress = Signal(int, float, "qint64", "qint64", float, float, str)
+    # id, fraction (-1 unknown), bytes, total (-1), speed B/s (-1), ETA s (-1), phase: what
+    # it does now ("downloading", "merging"...; a slot may take only the first six)
     jobLog = Signal(int, int, str)  # id, logging level, timestamped line
     jobFinished = Signal(int, str)  # id, status it ended in (succeeded, failed, waiting...)
     jobsRemoved = Signal(list)  # ids taken off the list
@@ -73,7 +73,6 @@ class JobManager(QObject):
         self._scheduler.drained.connect(self._check_idle)
         self._liveness.asked.connect(self._on_asked)
         self._liveness.recovered.connect(self._on_recovered)
-        self._phases: dict[int, str] = {}
         self._accepting = False
         self._paused_reason: str | None = None
 
@@ -241,18 +240,13 @@ class JobManager(QObject):
     def _on_news(self, report: tuple) -> None:
         what, job_id = report[0], report[1]
         if what == PROGRESS:
-            fraction, done, total, speed, eta, phase = report[2:8]
-            if self._phases.get(job_id, "") != phase:
-                self._phases[job_id] = phase
-                self.jobPhase.emit(job_id, phase)
-            self.jobProgress.emit(job_id, fraction, done, total, speed, eta)
+            self.jobProgress.emit(job_id, *report[2:8])
         elif what == LOG:
             self.jobLog.emit(job_id, report[2], report[3])
         elif what == TITLED:
             self.jobChanged.emit(job_id, st.RUNNING)
 
     def _on_finished(self, job_id: int, status: str, pause_reason: str) -> None:
-        self._phases.pop(job_id, None)
         self.jobChanged.emit(job_id, status)
         self.jobFinished.emit(job_id, status)
         if pause_reason and self._paused_reason is None:

@@ -75,6 +75,7 @@ class AddDialog(QDialog):
                                 timeout=self._request_preview)
 
         self.address = QLineEdit(placeholderText="https://…")
+        self.address.setAccessibleName("Address")
         self.thumbnail_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.thumbnail_label.setFixedSize(THUMBNAIL_SIZE)
         # Titles and messages come from the site: plain text, never HTML a QLabel would render.
@@ -92,8 +93,11 @@ class AddDialog(QDialog):
         for value, label in QUALITY_LABELS.items():
             self.quality.addItem(label, value)
         self.quality.setCurrentIndex(max(0, self.quality.findData(settings.get("quality"))))
+        self.quality.setAccessibleName("Quality")
         self.folder = QLineEdit(str(settings.download_dir()))
+        self.folder.setAccessibleName("Save in folder")
         choose = QPushButton("Choose…", clicked=self._choose_folder)
+        choose.setAccessibleName("Choose the folder")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
             accepted=self.accept, rejected=self.reject)

@@ -1,64 +1,134 @@
-"""The details pane: one job's fields, its events, and its log, tail-following live."""
+"""The details pane: one job's log (tail-following live), its events and its facts."""
 
 from __future__ import annotations
 
-import json
-
-from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import (QFormLayout, QLabel, QPlainTextEdit, QTabWidget,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QTextCursor
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QPlainTextEdit,
+                               QStackedWidget, QTabWidget, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from ytdesk.core import jobstates as st
-from ytdesk.core.jobviews import JobDetail, job_detail, read_log_tail
+from ytdesk.core.jobviews import JobDetail, JobRow, job_detail, read_log_tail
 from ytdesk.core.paths import Paths
+from ytdesk.core.settings import Settings
 from ytdesk.jobs.manager import JobManager
 from ytdesk.jobs.reader import Reader
 from ytdesk.ui import format as fmt
 
+from .actions import make_action
+
 MAX_LOG_BLOCKS = 20_000  # a very long log keeps its newest lines
+MIN_HEIGHT = 110  # the pane never takes the job list's room to fit its contents
+HINT = "Select a job to see its log, events and details."
+
+
+class FactsView(QTreeWidget):
+    """Name/value pairs; Ctrl+C and the context menu copy the current value."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setColumnCount(2)
+        self.setHeaderLabels(["Field", "Value"])
+        self.setRootIsDecorated(False)
+        self.setAlternatingRowColors(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long paths keep both ends
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.header().setStretchLastSection(True)
+        self.addAction(make_action(self, "Copy value", self.copy_value,
+                                   shortcut=QKeySequence(QKeySequence.StandardKey.Copy),
+                                   context=Qt.ShortcutContext.WidgetShortcut))
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def show_facts(self, facts: list[tuple[str, str]]) -> None:
+        self.clear()
+        for name, value in facts:
+            item = QTreeWidgetItem([name, value])
+            item.setToolTip(1, value)
+            self.addTopLevelItem(item)
+
+    def value(self, name: str) -> str | None:
+        found = self.findItems(name, Qt.MatchFlag.MatchExactly, 0)
+        return found[0].text(1) if found else None
+
+    def copy_value(self) -> None:
+        item = self.currentItem()
+        if item is not None:
+            QGuiApplication.clipboard().setText(item.text(1))
+
+
+def _priority_word(priority: int) -> str:
+    return "high" if priority > 0 else "low" if priority < 0 else "normal"
 
 
 class JobDetails(QWidget):
-    def __init__(self, manager: JobManager, reader: Reader, paths: Paths,
+    def __init__(self, manager: JobManager, reader: Reader, paths: Paths, settings: Settings,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self._reader = reader
         self._paths = paths
+        self._settings = settings
+        self._me = manager.owner  # this process: its own starts read "started"
         self._job_id: int | None = None
         self._ticket: int | None = None
         self._log_ticket: int | None = None
         self._pending_lines: list[str] = []
 
-        self.error = QLabel(objectName="jobError", wordWrap=True)
+        self.error = QLabel(objectName="jobError", wordWrap=True,
+                            textFormat=Qt.TextFormat.PlainText)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.setStyleSheet("color: #c0392b; font-weight: bold;")
         self.error.hide()
-        self.placeholder = QLabel("Select a job to see its details and log.")
-        self.fields = QFormLayout()
-        fields_box = QWidget()
-        fields_box.setLayout(self.fields)
-        self.events = QTreeWidget()
-        self.events.setHeaderLabels(["Time", "Event", "Change", "Message"])
-        self.events.setRootIsDecorated(False)
+        self.placeholder = QLabel(HINT, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.placeholder.setStyleSheet("color: palette(placeholder-text);")
         self.log = QPlainTextEdit(readOnly=True, objectName="jobLog")
+        self.log.setAccessibleName("Job log")
         self.log.setMaximumBlockCount(MAX_LOG_BLOCKS)
         self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        tabs = QTabWidget()
-        tabs.addTab(self.log, "Log")
-        tabs.addTab(self.events, "Events")
-        tabs.addTab(fields_box, "Details")
-        self.tabs = tabs
+        self.log.setTabChangesFocus(True)
+        self.log.setPlaceholderText("Nothing logged yet: the job has not run.")
+        # A reader at the newest line stays there as lines arrive and as the pane changes
+        # size; one who scrolled up to read stays where they are.
+        self._at_end = True
+        self.log.verticalScrollBar().valueChanged.connect(self._log_scrolled)
+        self.log.verticalScrollBar().rangeChanged.connect(self._log_grew)
+        self.events = QTreeWidget()
+        self.events.setAccessibleName("Job events")
+        self.events.setHeaderLabels(["Time", "Change", "What happened"])
+        self.events.setRootIsDecorated(False)
+        self.events.header().setAccessibleName("Job events columns")
+        self.events.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.events.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.facts = FactsView()
+        self.facts.setAccessibleName("Job details")
+        self.facts.header().setAccessibleName("Job details columns")
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Job log, events and details")
+        self.tabs.tabBar().setAccessibleName("Job log, events and details")
+        self.tabs.addTab(self.log, "Log")
+        self.tabs.addTab(self.events, "Events")
+        self.tabs.addTab(self.facts, "Details")
+        # One place for the placeholder and the tabs, so the pane keeps its size when a job
+        # is selected (the list above must not shrink to make room).
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(self.tabs)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.placeholder)
         layout.addWidget(self.error)
-        layout.addWidget(tabs)
-        tabs.hide()
+        layout.addWidget(self.stack, 1)
+        self.setMinimumHeight(MIN_HEIGHT)
 
         manager.jobLog.connect(self._on_log)
         manager.jobChanged.connect(self._on_changed)
         manager.jobsChanged.connect(
             lambda ids: self._job_id in ids and self._on_changed(self._job_id, ""))
+
+    def set_hint_shown(self, shown: bool) -> None:
+        """An empty list has nothing to select: the pane then keeps quiet."""
+        self.placeholder.setText(HINT if shown else "")
 
     @property
     def job_id(self) -> int | None:
@@ -69,10 +139,11 @@ class JobDetails(QWidget):
             return
         self._job_id = job_id
         self.log.clear()
+        self._at_end = True
         self.events.clear()
+        self.facts.clear()
         self._pending_lines = []
-        self.placeholder.setVisible(job_id is None)
-        self.tabs.setVisible(job_id is not None)
+        self.stack.setCurrentWidget(self.placeholder if job_id is None else self.tabs)
         self.error.hide()
         if job_id is None:
             return
@@ -85,7 +156,7 @@ class JobDetails(QWidget):
         job_id = self._job_id
         if self._ticket is not None:
             self._reader.forget(self._ticket)
-        self._ticket = self._reader.submit(job_detail, job_id,
+        self._ticket = self._reader.submit(job_detail, job_id, self._me,
                                            done=lambda d, j=job_id: self._detail_read(j, d))
 
     def _detail_read(self, job_id: int, detail: JobDetail | None) -> None:
@@ -95,42 +166,50 @@ class JobDetails(QWidget):
         failed = row.status in (st.FAILED, st.WAITING) and row.error
         self.error.setText(row.error if failed else "")
         self.error.setVisible(bool(failed))
-        while self.fields.rowCount():
-            self.fields.removeRow(0)
-        payload = json.loads(detail.payload or "{}")
-        for label, value in [
-            ("Title", row.title or ""), ("Address", row.url), ("Kind", row.kind),
-            ("Status", row.status), ("Priority", str(row.priority)),
-            ("Attempts", str(row.attempts)), ("Site", detail.site),
-            ("Quality", payload.get("quality", "default")),
-            ("Folder", payload.get("download_dir", "default")),
-            ("Progress", f"{row.progress * 100:.0f}%" if row.progress is not None else ""),
-            ("Downloaded", fmt.size(row.downloaded_bytes)), ("Size", fmt.size(row.total_bytes)),
-            ("File", row.output_path or ""), ("Result", row.result or ""),
-            ("Error", row.error or ""), ("Parent job", str(row.parent_id or "")),
+        self.facts.show_facts(self.facts_of(row))
+        self.events.clear()
+        for event in detail.events:
+            self.events.addTopLevelItem(QTreeWidgetItem([fmt.when(event.at), event.change,
+                                                         event.text]))
+
+    def facts_of(self, row: JobRow) -> list[tuple[str, str]]:
+        """What the Details tab lists, in words; empty facts are left out."""
+        progress = f"{row.progress * 100:.0f}%" if row.progress is not None else ""
+        if row.status == st.SUCCEEDED:
+            progress = "100%"
+        quality = row.quality or f"{self._settings.get('quality')} (the default)"
+        facts = [
+            ("Title", row.title or ""), ("Address", row.clean_url),
+            ("Status", row.status), ("Result", row.result or ""), ("Error", row.error or ""),
+            ("Folder", str(row.folder(self._settings.download_dir()))),
+            ("File", row.output_path or ""), ("Quality", quality),
+            ("Progress", progress), ("Downloaded", fmt.size(row.downloaded_bytes)),
+            ("Size", fmt.size(row.total_bytes)), ("Attempts", str(row.attempts)),
+            ("Site", row.site), ("Kind", row.kind), ("Priority", _priority_word(row.priority)),
+            ("Part of job", str(row.parent_id or "")), ("Job number", str(row.id)),
             ("Added", fmt.when(row.created_at)), ("Started", fmt.when(row.started_at)),
             ("Finished", fmt.when(row.finished_at)),
-        ]:
-            shown = QLabel(value, wordWrap=True)
-            shown.setTextInteractionFlags(shown.textInteractionFlags()
-                                          | shown.textInteractionFlags().TextSelectableByMouse)
-            self.fields.addRow(label, shown)
-        self.events.clear()
-        for at, kind, before, after, message in detail.events:
-            change = f"{before or ''} → {after}" if after else ""
-            self.events.addTopLevelItem(QTreeWidgetItem([fmt.when(at), kind, change, message or ""]))
+        ]
+        return [(name, value) for name, value in facts if value]
 
     def _log_read(self, job_id: int, text: str) -> None:
         if job_id != self._job_id:
             return
         self._log_ticket = None
         self.log.setPlainText(text.rstrip("\n"))
-        existing = set(text.splitlines()[-len(self._pending_lines):]) if self._pending_lines else set()
+        pending = len(self._pending_lines)
+        existing = set(text.splitlines()[-pending:]) if pending else set()
         for line in self._pending_lines:
             if line not in existing:
                 self._append(line)
         self._pending_lines = []
+        # At the newest line, read from its start: the end of a long line would scroll the
+        # log sideways and hide every line's beginning (time and level).
         self.log.moveCursor(QTextCursor.MoveOperation.End)
+        self.log.moveCursor(QTextCursor.MoveOperation.StartOfBlock)
+        self.log.horizontalScrollBar().setValue(0)
+        self._at_end = True
+        self.log.verticalScrollBar().setValue(self.log.verticalScrollBar().maximum())
 
     def _on_log(self, job_id: int, level: int, line: str) -> None:
         if job_id != self._job_id:
@@ -141,11 +220,16 @@ class JobDetails(QWidget):
             self._append(line)
 
     def _append(self, line: str) -> None:
-        bar = self.log.verticalScrollBar()
-        following = bar.value() >= bar.maximum() - 4  # the reader is at the end: keep up
-        self.log.appendPlainText(line)
-        if following:
-            bar.setValue(bar.maximum())
+        sideways = self.log.horizontalScrollBar().value()
+        self.log.appendPlainText(line)  # the range grows: a reader at the end follows
+        self.log.horizontalScrollBar().setValue(sideways)
+
+    def _log_scrolled(self, value: int) -> None:
+        self._at_end = value >= self.log.verticalScrollBar().maximum() - 4
+
+    def _log_grew(self, _low: int, high: int) -> None:
+        if self._at_end:
+            self.log.verticalScrollBar().setValue(high)
 
     def _on_changed(self, job_id: int, status: str) -> None:
         if job_id == self._job_id:

@@ -4,9 +4,9 @@ bar with queue totals, and drops or pastes of links anywhere on it."""
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QLabel, QLineEdit, QMainWindow, QPushButton, QTabWidget,
-                               QToolBar)
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QCheckBox, QLabel, QLineEdit, QMainWindow, QMessageBox,
+                               QPushButton, QTabWidget, QToolBar)
 
 from ytdesk.core.jobviews import QueueTotals
 from ytdesk.core.paths import Paths
@@ -18,16 +18,29 @@ from ytdesk.jobs.reader import Reader
 from ytdesk.ui import format as fmt
 from ytdesk.ui import icons
 
+from .actions import make_action, with_shortcut
 from .dropped import urls_in
 from .job_panel import JobPanel
 
 SPEED_EVERY_MS = 1_000
+FOCUS_ADDRESS = "Ctrl+L"
+SETTINGS_KEY = "Ctrl+,"
+# Until the channel browser and the player exist, their tabs say so plainly, and say what
+# already works instead.
+COMING = {
+    "Channels": "Channels are coming in a later version of ytdesk: follow a channel and "
+                "ytdesk keeps its new videos downloaded.\n\nToday, paste or drop a channel's "
+                "address to download all of its videos now.",
+    "Player": "The player is coming in a later version of ytdesk.\n\nToday, select a "
+              "finished download and choose “Open folder” to find its file.",
+}
 
 
-def _empty_state(text: str) -> QLabel:
+def _coming_page(text: str) -> QLabel:
     label = QLabel(text, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
-    label.setObjectName("emptyState")
+    label.setObjectName("comingSoon")
     label.setStyleSheet("color: palette(placeholder-text); font-size: 15px;")
+    label.setContentsMargins(40, 0, 40, 0)
     return label
 
 
@@ -42,23 +55,33 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("ytdesk")
         self.setWindowIcon(icons.app_icon())
         self.setAcceptDrops(True)
+        self.quit_question: QMessageBox | None = None  # while the window asks before closing
 
         self.address = QLineEdit(placeholderText="Paste a video, playlist or channel URL",
                                  clearButtonEnabled=True)
+        self.address.setAccessibleName("Address to download")
+        self.address.setToolTip(with_shortcut(
+            "The address of a video, playlist or channel; Enter downloads it. Ctrl+V anywhere "
+            "in the window queues every link on the clipboard", FOCUS_ADDRESS))
         self.address.returnPressed.connect(self.add_from_address)
         self.add_button = QPushButton(icons.icon("add"), "Add")
+        self.add_button.setToolTip("Download the address in the bar (Enter); with the bar "
+                                   "empty, choose what and how in the add dialog")
         self.add_button.clicked.connect(self.add_from_address)
         toolbar = QToolBar("Address")
+        toolbar.setAccessibleName("Address bar")
         toolbar.setMovable(False)
         toolbar.addWidget(self.address)
         toolbar.addWidget(self.add_button)
         toolbar.addSeparator()
-        settings_action = QAction(icons.icon("settings"), "Settings", self)
-        settings_action.triggered.connect(self.open_settings)
-        about_action = QAction(icons.icon("about"), "About", self)
-        about_action.triggered.connect(self.open_about)
-        toolbar.addAction(settings_action)
-        toolbar.addAction(about_action)
+        settings_action = make_action(self, "Settings", self.open_settings, icon="settings",
+                                      shortcut=SETTINGS_KEY, tip="Settings")
+        about_action = make_action(self, "About", self.open_about, icon="about",
+                                   tip="About ytdesk: the versions of its parts")
+        for action in (settings_action, about_action):
+            toolbar.addAction(action)
+            toolbar.widgetForAction(action).setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            self.addAction(action)  # its shortcut works wherever the focus is
         self._icon_names = [(self.add_button, "add"), (settings_action, "settings"),
                             (about_action, "about")]
         self.addToolBar(toolbar)
@@ -67,10 +90,12 @@ class MainWindow(QMainWindow):
         self.jobs.message.connect(self.say)
         self.jobs.totalsChanged.connect(self._show_totals)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Areas")
+        self.tabs.tabBar().setAccessibleName("Areas")
         self.tabs.addTab(self.jobs, icons.icon("running"), "Downloads")
-        self.tabs.addTab(_empty_state("No channels yet — drop a channel URL here."), "Channels")
-        self.tabs.addTab(_empty_state("Nothing to play yet — downloaded videos will play here."),
-                         "Player")
+        for title, text in COMING.items():
+            index = self.tabs.addTab(_coming_page(text), title)
+            self.tabs.setTabToolTip(index, f"{title}: coming in a later version")
         self.setCentralWidget(self.tabs)
 
         self.totals = QLabel(objectName="queueTotals")
@@ -81,7 +106,7 @@ class MainWindow(QMainWindow):
         manager.queuePaused.connect(lambda why: self.say(f"The queue is paused: {why}", 0))
         manager.queueResumed.connect(lambda: self.say("The queue runs again."))
 
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.focus_address)
+        QShortcut(QKeySequence(FOCUS_ADDRESS), self, activated=self.focus_address)
         paste = QShortcut(QKeySequence(QKeySequence.StandardKey.Paste), self)
         paste.activated.connect(self.paste)
         self._restore_state()
@@ -202,9 +227,13 @@ class MainWindow(QMainWindow):
 
     def _refresh_status(self) -> None:
         totals = self._last_totals
-        speed = fmt.speed(self.jobs.model.total_speed()) or "idle"
-        self.totals.setText(f"{totals.count('running')} running · {totals.count('queued')} "
-                            f"queued · {totals.count('failed')} failed · {speed}")
+        parts = [f"{totals.count('running'):,} running", f"{totals.count('queued'):,} queued"]
+        for status, word in (("waiting", "waiting to retry"), ("paused", "paused")):
+            if totals.count(status):
+                parts.append(f"{totals.count(status):,} {word}")
+        parts.append(f"{totals.count('failed'):,} failed")
+        parts.append(fmt.speed(self.jobs.model.total_speed()) or "idle")
+        self.totals.setText(" · ".join(parts))
 
     # -- remembered state --------------------------------------------------------------------------
     def _restore_state(self) -> None:
@@ -218,10 +247,41 @@ class MainWindow(QMainWindow):
             self.jobs.restore_column_state(bytes(QByteArray.fromBase64(columns.encode())))
 
     def save_state(self) -> None:
-        self.settings.set("window_geometry", bytes(self.saveGeometry().toBase64()).decode())
-        self.settings.set("job_columns",
-                          bytes(QByteArray(self.jobs.column_state()).toBase64()).decode())
+        self.settings.set_many({
+            "window_geometry": bytes(self.saveGeometry().toBase64()).decode(),
+            "job_columns": bytes(QByteArray(self.jobs.column_state()).toBase64()).decode()})
 
+    # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:
+        # Only a person closing the window (the window manager's close: a spontaneous event)
+        # is asked; a quit from the app itself (SIGTERM, Ctrl-C, the session ending) is not.
+        if event.spontaneous() and not self.may_close():
+            event.ignore()
+            return
         self.save_state()
         super().closeEvent(event)
+
+    def may_close(self) -> bool:
+        """True when the window may close now: nothing runs, the user said not to ask, or
+        the user chose Quit."""
+        running = len(self.manager.running_ids)
+        if not running or not self.settings.get("ask_before_quitting"):
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, "Quit ytdesk?",
+                          f"{fmt.plural(running, 'download is', 'downloads are')} still "
+                          "running.", parent=self)
+        box.setInformativeText("If you quit now, downloads stop here and continue where "
+                               "they left off the next time ytdesk starts.")
+        quit_button = box.addButton("Quit", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(quit_button)
+        remember = QCheckBox("Don't ask again")
+        box.setCheckBox(remember)
+        self.quit_question = box  # modal while it shows: a test answers it through this
+        box.exec()
+        self.quit_question = None
+        if box.clickedButton() is not quit_button:
+            return False
+        if remember.isChecked():
+            self.settings.set("ask_before_quitting", False)
+        return True

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from ytdesk.core.models import Setting
 from ytdesk.core.paths import default_download_dir
 from ytdesk.core.settings import SPECS, SettingError, Settings
 
@@ -32,6 +31,7 @@ SHOWN = {
     "retry_base_seconds": "First retry after",
     "retry_cap_seconds": "Longest retry wait",
     "ask_before_adding": "Ask before adding a dropped link",
+    "ask_before_quitting": "Ask before quitting while downloads run",
     "start_minimised": "Start minimised",
 }
 # Specs declare minimums only; a spin box needs a top too, far above any sensible value.
@@ -51,6 +51,7 @@ class SettingsDialog(QDialog):
         for name, label in SHOWN.items():
             editor = self._editor(name, settings.get(name))
             editor.setToolTip(SPECS[name].description)
+            editor.setAccessibleName(label)
             self.editors[name] = editor
             if isinstance(editor, QCheckBox):
                 editor.setText(label)
@@ -58,7 +59,9 @@ class SettingsDialog(QDialog):
             elif name == "download_dir":
                 row = QHBoxLayout()
                 row.addWidget(editor, 1)
-                row.addWidget(QPushButton("Choose…", clicked=self._choose_folder))
+                choose = QPushButton("Choose…", clicked=self._choose_folder)
+                choose.setAccessibleName("Choose the download folder")
+                row.addWidget(choose)
                 form.addRow(f"{label}:", row)
             else:
                 form.addRow(f"{label}:", editor)
@@ -141,10 +144,7 @@ class SettingsDialog(QDialog):
         return None
 
     def _write(self, changed: dict[str, Any]) -> None:
-        # One transaction: a value refused halfway leaves every setting as it was.
-        with Setting._meta.database.atomic():
-            for name, value in changed.items():
-                self._settings.set(name, value)
+        self._settings.set_many(changed)  # a value refused halfway changes nothing
 
     @Slot()
     def _choose_folder(self) -> None:
