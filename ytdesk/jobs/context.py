@@ -52,6 +52,7 @@ class JobContext:
         # and its end state says all (a write per job saved).
         self._last_db = time.monotonic()
         self.output_path: str | None = None
+        self.last_progress: Progress | None = None  # written with the end state
 
     # -- asked by the manager (its own thread) ---------------------------------------------
     def request_stop(self, reason: str) -> None:
@@ -68,7 +69,8 @@ class JobContext:
         if level >= logging.INFO:
             self.report((LOG, self.job_id, level, line))
 
-    def progress(self, p: "Progress") -> None:
+    def progress(self, p: Progress) -> None:
+        self.last_progress = p
         stamp = time.monotonic()
         complete = p.fraction is not None and p.fraction >= 1.0
         if complete or stamp - self._last_signal >= SIGNAL_INTERVAL:
