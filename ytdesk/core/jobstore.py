@@ -130,9 +130,11 @@ def next_due() -> float | None:
 
 # -- one job's life ----------------------------------------------------------------------------
 def move(job_id: int, to_status: str, *, owner: str | None = None, message: str | None = None,
-         event_kind: str = "status", **fields: Any) -> bool:
+         event_kind: str = "status", forgive_site: str | None = None, **fields: Any) -> bool:
     """Change a job's status if its life allows it (and, given `owner`, only if that process
-    still owns it). Returns False when the job had already moved on."""
+    still owns it). Returns False when the job had already moved on. `forgive_site`: a
+    site that served this job has forgiven us: its rate-limit strikes go, in the same
+    transaction."""
     if to_status not in st.STATUSES:
         raise st.TransitionError(f"{to_status!r} is not a job status.")
     stamp = now()
@@ -151,6 +153,8 @@ def move(job_id: int, to_status: str, *, owner: str | None = None, message: str 
         if not Job.update(**values).where(condition).execute():
             return False
         _event(job_id, event_kind, current.status, to_status, message)
+        if forgive_site is not None:
+            SiteHold.delete().where(SiteHold.site == forgive_site).execute()
     return True
 
 
@@ -229,13 +233,6 @@ def hold_site(site: str, base_seconds: float, cap_seconds: float, reason: str) -
         until = stamp + min(cap_seconds, base_seconds * 2 ** (strikes - 1))
         SiteHold.replace(site=site, until=until, strikes=strikes, reason=reason).execute()
     return until
-
-
-def clear_hold(site: str) -> None:
-    """A site that served a job again has forgiven us: forget its strikes."""
-    if SiteHold.select().where(SiteHold.site == site).exists():  # rare: no write lock
-        with transaction():
-            SiteHold.delete().where(SiteHold.site == site).execute()
 
 
 # -- reading -------------------------------------------------------------------------------------

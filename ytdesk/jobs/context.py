@@ -37,6 +37,7 @@ class JobContext:
         self.job_id: int = job.id
         self.url: str = job.url
         self.kind: str = job.kind
+        self.title: str | None = job.title
         self.site: str = job.site
         self.priority: int = job.priority
         self.attempts: int = job.attempts
@@ -85,7 +86,8 @@ class JobContext:
                 self._last_db = stamp  # skipped on a busy DB: the next report tries again
 
     def set_title(self, title: str | None) -> None:
-        if title:
+        if title and title != self.title:  # a playlist's child knows its title already
+            self.title = title
             jobstore.save_fields(self.job_id, title=title)
             self.report((TITLED, self.job_id))
 
