@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape as xml_escape
 DEFAULT_PAGE_SIZE = 2
 _CHUNK = 64 * 1024
 _STATUS_FAULTS = {'404': 404, '403': 403, '429': 429, '500': 500}
-FAULT_MODES = frozenset({'drop', 'slow', *_STATUS_FAULTS})
+FAULT_MODES = frozenset({'drop', 'slow', 'latency', *_STATUS_FAULTS})
 TABS = ('videos', 'shorts')
 
 _CONTENT_TYPES = {
@@ -375,7 +375,8 @@ class FakeSite:
 
         mode: 'drop' (after_bytes=K: full headers, K body bytes, then close),
         '404' / '403' / '500' / '429' (429 adds Retry-After: 1), or
-        'slow' (bytes_per_second=B). `times` = number of requests affected
+        'slow' (bytes_per_second=B), or 'latency' (seconds=S before the answer
+        starts, like a server far away). `times` = number of requests affected
         (None = until cleared). A new fault on the same prefix replaces the
         old one; otherwise the most recently set matching fault wins.
         """
@@ -385,6 +386,8 @@ class FakeSite:
             kw.setdefault('after_bytes', 0)
         if mode == 'slow' and not kw.get('bytes_per_second', 0) > 0:
             raise ValueError('slow fault needs bytes_per_second > 0')
+        if mode == 'latency' and not kw.get('seconds', 0) > 0:
+            raise ValueError('latency fault needs seconds > 0')
         with self._lock:
             self._faults = [f for f in self._faults if f.prefix != path_prefix]
             self._faults.append(_Fault(path_prefix, mode, times, kw))
@@ -738,6 +741,8 @@ class _Handler(BaseHTTPRequestHandler):
         site: FakeSite = self.server.site
         range_header = self.headers.get('Range')
         fault = site._take_fault(self.path)
+        if fault and fault.mode == 'latency':
+            site._stopping.wait(fault.kw['seconds'])
         if fault and fault.mode in _STATUS_FAULTS:
             resp = _text(_STATUS_FAULTS[fault.mode], f'injected {fault.mode}')
             if fault.mode == '429':

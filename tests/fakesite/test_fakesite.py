@@ -294,3 +294,14 @@ def test_streams_offer_separate_video_and_audio_in_fragments(name, protocol, sit
     else:
         with fetch(video['url']) as r:  # the video's media playlist
             assert r.read().decode().count('.ts\n') >= 3
+
+
+def test_latency_delays_the_answer_not_its_body(site):
+    site.set_fault("/files/clip.mp4", "latency", times=1, seconds=0.3)
+    started = time.monotonic()
+    body = urllib.request.urlopen(site.file_url("clip.mp4"), timeout=10).read()
+    waited = time.monotonic() - started
+    assert body == site.media["muxed"].read_bytes()
+    assert waited >= 0.3  # at least the delay: the answer started late, whole
+    with pytest.raises(ValueError, match="seconds > 0"):
+        site.set_fault("/files/", "latency")
