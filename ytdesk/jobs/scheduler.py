@@ -154,8 +154,8 @@ class Scheduler(QObject):
         self._pool = Workers(self, threads=concurrency, name="jobs")
         self._slots = 0
         self._slot_lock = threading.Lock()
-        self._due = QTimer(self, singleShot=True, timeout=self.wake)
-        self._outside = QTimer(self, interval=OUTSIDE_CHECK_MS, timeout=self._check_outside)
+        self._due = QTimer(self, singleShot=True, timeout=self.wake)  # type: ignore[call-arg]  # Qt property/signal keywords
+        self._outside = QTimer(self, interval=OUTSIDE_CHECK_MS, timeout=self._check_outside)  # type: ignore[call-arg]  # Qt property/signal keywords
         self._data_version: int | None = None
         self._missed = False  # woken while every slot was busy
 

@@ -54,7 +54,7 @@ def borrow(options: dict[str, Any]) -> YoutubeDL:
     if ydl is None:
         with _making:
             ydl = LibraryYoutubeDL(dict(options))  # it keeps and changes the dict it is given
-        ydl._ytdesk_key = key  # type: ignore[attr-defined]
+        ydl._ytdesk_key = key
         return ydl
     _lend(ydl, options)
     return ydl
