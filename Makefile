@@ -33,11 +33,13 @@ venv: $(STAMP)
 run: system-deps venv
 	$(VENV)/bin/ytdesk
 
-# Style, import order and types; settings in pyproject.toml. `make test` runs it first.
+# Style, import order, types and dead code; settings in pyproject.toml (and the reasons for
+# vulture's exceptions in vulture_whitelist.py). `make test` runs it first.
 lint: venv
 	$(VENV)/bin/ruff check --quiet .
 	$(VENV)/bin/isort --check-only --diff --quiet .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/vulture
 
 test: system-deps venv lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q

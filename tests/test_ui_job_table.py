@@ -15,8 +15,6 @@ from ytdesk.jobs.reader import Reader
 from ytdesk.ui.models.job_table import (ADDED, ETA, PROGRESS, SPEED, STATUS, TITLE, JobTableModel,
                                         PhaseRole, ProgressRole)
 
-DISPLAY = Qt.ItemDataRole.DisplayRole
-
 
 class News(QObject):
     """What the model listens to: the job manager's five signals, and nothing else."""

@@ -248,11 +248,6 @@ def has_active_jobs() -> bool:
     return Job.select(Job.id).where(Job.status.in_(st.ACTIVE)).exists()
 
 
-def has_runnable_jobs() -> bool:
-    """Something queued or waiting, whether or not it may start now."""
-    return Job.select(Job.id).where(Job.status.in_(st.RUNNABLE)).exists()
-
-
 def child_urls(parent_id: int) -> set[str]:
     return {row.url for row in Job.select(Job.url).where(Job.parent == parent_id)}
 

@@ -188,10 +188,6 @@ class Scheduler(QObject):
         self._pool.set_threads(value)
         self.wake()
 
-    @property
-    def slots(self) -> int:
-        return self._slot_count()
-
     def _slot_count(self) -> int:
         with self._slot_lock:
             return self._slots

@@ -110,12 +110,3 @@ def _lend(ydl: YoutubeDL, options: dict[str, Any]) -> None:
     ydl._playlist_level = 0
     ydl._playlist_urls = set()
     ydl._printed_messages = set()
-
-
-def forget_all() -> None:
-    """Close every idle instance (tests, and settings that change what an instance is)."""
-    with _lock:
-        spares = [ydl for spare in _idle.values() for ydl in spare]
-        _idle.clear()
-    for ydl in spares:
-        ydl.close()

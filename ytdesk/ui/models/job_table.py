@@ -26,7 +26,6 @@ from ytdesk.ui import icons
 
 COLUMNS = ("Title", "Kind", "Status", "Progress", "Size", "Speed", "ETA", "Attempts", "Added")
 TITLE, KIND, STATUS, PROGRESS, SIZE, SPEED, ETA, ATTEMPTS, ADDED = range(len(COLUMNS))
-LIVE_COLUMNS = (PROGRESS, SIZE, SPEED, ETA)
 SORT_KEYS = {TITLE: "title", KIND: "kind", STATUS: "status", PROGRESS: "progress",
              SIZE: "size", SPEED: "speed", ETA: "eta", ATTEMPTS: "attempts", ADDED: "added"}
 # A first click on these sorts biggest/newest first; on the others, A to Z.
