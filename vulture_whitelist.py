@@ -7,8 +7,9 @@ tests/test_dead_code.py checks that every entry still silences a report."""
 _.dragMoveEvent  # ui/main_window.py: a drag over the window
 _.dropEvent  # ui/main_window.py: a drop on the window
 _.columnCount  # ui/models/job_table.py: QAbstractItemModel, asked by the views
-_.flags  # ui/models/job_table.py: QAbstractItemModel, asked by the views
-_.bottom  # ui/job_panel.py: _maybe_refresh_actions, a dataChanged slot's second argument
+_.paintSection  # ui/job_header.py: QHeaderView, for each section it paints
+_.textAlignment  # ui/job_header.py: a QStyleOptionHeader field the style reads
+_.sortIndicator  # ui/job_header.py: a QStyleOptionHeader field the style reads
 
 # -- peewee reads these: a model's Meta, and columns set by keyword (update(updated_at=...)) --
 _.Meta  # core/models.py and migrations/001: a model's options

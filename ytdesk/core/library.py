@@ -192,13 +192,12 @@ def _field_name(column: str) -> str:
     return "channel_ref_id" if column == "channel_ref" else column
 
 
-def record_download(info: dict[str, Any], filepath: str, format_id: str | None) -> Video | None:
+def record_download(info: dict[str, Any], filepath: str, format_id: str | None) -> None:
     """Mark a video downloaded, with its file, in the same transaction as its metadata."""
     size = os.path.getsize(filepath) if os.path.exists(filepath) else None
     with Video._meta.database.atomic():
         _upsert_one(info, filepath=filepath, filesize=size, format=format_id,
                     downloaded_at=now())
-    return find_video(*_key_of(info))
 
 
 def _key_of(info: dict[str, Any]) -> Identity:

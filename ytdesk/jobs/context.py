@@ -39,6 +39,7 @@ class JobContext:
         self.job_id: int = job.id
         self.url: str = job.url
         self.kind: str = job.kind
+        self.title: str | None = job.title
         self.site: str = job.site
         self.priority: int = job.priority
         self.attempts: int = job.attempts
@@ -54,6 +55,7 @@ class JobContext:
         # and its end state says all (a write per job saved).
         self._last_db = time.monotonic()
         self.output_path: str | None = None
+        self.last_progress: Progress | None = None  # written with the end state
 
     # -- asked by the manager (its own thread) ---------------------------------------------
     def request_stop(self, reason: str) -> None:
@@ -71,6 +73,7 @@ class JobContext:
             self.report((LOG, self.job_id, level, line))
 
     def progress(self, p: Progress) -> None:
+        self.last_progress = p
         stamp = time.monotonic()
         complete = p.fraction is not None and p.fraction >= 1.0
         if complete or stamp - self._last_signal >= SIGNAL_INTERVAL:
@@ -85,7 +88,8 @@ class JobContext:
                 self._last_db = stamp  # skipped on a busy DB: the next report tries again
 
     def set_title(self, title: str | None) -> None:
-        if title:
+        if title and title != self.title:  # a playlist's child knows its title already
+            self.title = title
             jobstore.save_fields(self.job_id, title=title)
             self.report((TITLED, self.job_id))
 

@@ -87,9 +87,13 @@ class JobRunner:
 
     def _succeeded(self, result: str) -> str:
         self.context.log(logging.INFO, result)
-        jobstore.clear_hold(self.site)
+        sizes = {}
+        last = self.context.last_progress  # a quick job may never have written its bytes
+        if last is not None:
+            sizes = dict(downloaded_bytes=last.downloaded, total_bytes=last.total)
         return self._end(st.SUCCEEDED, message=result, result=result, error=None,
-                         error_kind=None, progress=1.0, output_path=self.context.output_path)
+                         error_kind=None, progress=1.0, output_path=self.context.output_path,
+                         forgive_site=self.site, **sizes)
 
     def _stopped(self, reason: str) -> str:
         if reason == "pause":

@@ -37,6 +37,7 @@ STATUS_FILTERS = [
     ("Cancelled", (st.CANCELLED,)),
 ]
 KIND_FILTERS = [("All kinds", None), ("Downloads", "download"), ("Metadata", "metadata")]
+ACTIONS_EVERY_MS = 50
 TOTALS_EVERY_MS = 2_000
 SEARCH_DEBOUNCE_MS = 250
 # Shown unless the user asks for them: one kind of job is the rule, and attempts matter
@@ -123,6 +124,10 @@ class JobPanel(QWidget):
         self.table.setSortingEnabled(True)  # the model sorts, in SQL, off the GUI thread
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
+        # What the actions may do depends on the selected jobs' statuses: looked at once per
+        # turn of the event loop, however many rows change (10,000 reloaded after a retry).
+        self._actions_timer = QTimer(self, singleShot=True, interval=ACTIONS_EVERY_MS,  # type: ignore[call-arg]  # Qt property/signal keywords
+                                     timeout=self._refresh_actions)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.dataChanged.connect(self._maybe_refresh_actions)
         self.model.modelReset.connect(self._selection_changed)
@@ -228,8 +233,17 @@ class JobPanel(QWidget):
         self.table.viewport().update()  # status icons are drawn per paint
 
     def selected_ids(self) -> list[int]:
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [job_id for job_id in (self.model.job_id_at(r) for r in rows) if job_id]
+        """The selected jobs, in list order, read from the selection's row ranges (one
+        range for select-all): never an index object per selected row."""
+        spans = sorted((r.top(), r.bottom()) for r in self.table.selectionModel().selection())  # type: ignore[attr-defined]  # a list of ranges
+        ids: list[int] = []
+        end = -1
+        for top, bottom in spans:
+            top = max(top, end + 1)  # ranges of one row overlap when columns differ
+            if top <= bottom:
+                ids.extend(self.model.ids_between(top, bottom))
+                end = bottom
+        return ids
 
     def _selected_rows(self) -> list[JobRow]:
         return [row for row in (self.model.job(i) for i in self.selected_ids()) if row]
@@ -370,8 +384,10 @@ class JobPanel(QWidget):
         self._refresh_actions()
 
     def _maybe_refresh_actions(self, top: QModelIndex, bottom: QModelIndex, *_) -> None:
-        if self.table.selectionModel().hasSelection():
-            self._refresh_actions()
+        live_only = top.column() >= PROGRESS and bottom.column() <= ETA  # no status changed
+        if (not live_only and self.table.selectionModel().hasSelection()
+                and not self._actions_timer.isActive()):
+            self._actions_timer.start()
 
     def _refresh_actions(self) -> None:
         ids = self.selected_ids()
