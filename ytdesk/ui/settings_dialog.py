@@ -148,7 +148,7 @@ class SettingsDialog(QDialog):
 
     @Slot()
     def _choose_folder(self) -> None:
-        editor: QLineEdit = self.editors["download_dir"]  # type: ignore[assignment]  # see _editor
+        editor: QLineEdit = self.editors["download_dir"]  # type: ignore[assignment]  # _editor made it a QLineEdit
         chosen = QFileDialog.getExistingDirectory(
             self, "Save videos in", editor.text() or str(default_download_dir()))
         if chosen:
