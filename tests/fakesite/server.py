@@ -12,6 +12,7 @@ See README.md next to this file for the URL map and the default catalogue.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import dataclasses
 import html
 import json
@@ -216,10 +217,8 @@ class FakeSite:
         with self._lock:
             conns = list(self._conns)
         for conn in conns:
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         httpd.server_close()
         self._thread.join(timeout=5)
         self._thread = None
@@ -455,14 +454,17 @@ class FakeSite:
                 'filesize': size, 'format_note': note,
             }
 
-        muxed = fmt('muxed-180p', self.media['muxed'], 'mp4', 'avc1.64000d', 'mp4a.40.2', 320, 180, '180p')
+        muxed = fmt('muxed-180p', self.media['muxed'], 'mp4', 'avc1.64000d', 'mp4a.40.2',
+                    320, 180, '180p')
         if video.media == 'muxed':
             return [muxed]
         if video.media == 'split':
             return [
                 muxed,
-                fmt('audio-m4a', self.media['audio'], 'm4a', 'none', 'mp4a.40.2', note='audio only'),
-                fmt('video-360p', self.media['video'], 'mp4', 'avc1.64001e', 'none', 640, 360, '360p video only'),
+                fmt('audio-m4a', self.media['audio'], 'm4a', 'none', 'mp4a.40.2',
+                    note='audio only'),
+                fmt('video-360p', self.media['video'], 'mp4', 'avc1.64001e', 'none', 640, 360,
+                    '360p video only'),
             ]
         path = self.files[video.big_file]
         ext = path.suffix.lstrip('.') or 'bin'
@@ -556,7 +558,8 @@ class FakeSite:
     # Route handlers: each returns a _Response (404 when the id is unknown).
 
     def _r_index(self, page):
-        links = [f'<li><a href="/watch/{v}">{html.escape(self.videos[v].title)}</a></li>' for v in self.videos]
+        links = [f'<li><a href="/watch/{v}">{html.escape(self.videos[v].title)}</a></li>'
+                 for v in self.videos]
         return _html('Fake Site', '<ul>' + ''.join(links) + '</ul>')
 
     def _r_watch(self, page, vid):
@@ -592,7 +595,8 @@ class FakeSite:
             return _text(404, 'no such channel')
         if tab:
             items = ''.join(f'<li><a href="/watch/{v}">{v}</a></li>' for v in getattr(ch, tab))
-            return _html(f'{ch.name} - {tab.title()}', f'<h1>{html.escape(ch.name)}</h1><ol>{items}</ol>')
+            return _html(f'{ch.name} - {tab.title()}',
+                         f'<h1>{html.escape(ch.name)}</h1><ol>{items}</ol>')
         tabs = ''.join(f'<li><a href="/channel/{cid}/{t}">{t}</a></li>' for t in TABS)
         return _html(ch.name, f'<h1>{html.escape(ch.name)}</h1><ul>{tabs}</ul>')
 
@@ -776,9 +780,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             if head:
                 return
-            chunks = _file_chunks(resp.file, start, length) if resp.file is not None else [resp.body]
+            chunks = (_file_chunks(resp.file, start, length) if resp.file is not None
+                      else [resp.body])
             self._write_body(site, rec, chunks, fault)
-        except (ConnectionError, TimeoutError, socket.timeout, _Quit):
+        except (ConnectionError, TimeoutError, _Quit):
             self.close_connection = True
 
     def _write_body(self, site, rec, chunks, fault):
@@ -815,10 +820,8 @@ class _Handler(BaseHTTPRequestHandler):
             # IncompleteRead"), deterministically, unlike an RST which can
             # discard bytes still in the client's receive buffer.
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
 
 
 def _file_chunks(path: Path, start: int, length: int):

@@ -8,8 +8,9 @@ What a user asks of many jobs at once (pause, retry, remove...) is in `jobaction
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import peewee as pw
 
@@ -188,7 +189,8 @@ def renew_leases(owner: str, job_ids: list[int], lease_seconds: float) -> dict[i
         for chunk in chunks(job_ids):
             mine = (Job.id.in_(chunk) & (Job.owner == owner) & (Job.status == st.RUNNING))
             Job.update(lease_until=stamp + lease_seconds).where(mine).execute()
-            asked.update((row.id, row.requested) for row in Job.select(Job.id, Job.requested)
+            asked.update((row.id, row.requested)  # type: ignore[misc]  # not null: see where()
+                         for row in Job.select(Job.id, Job.requested)
                          .where(mine & Job.requested.is_null(False)))
     return asked
 
@@ -206,7 +208,7 @@ def recover_interrupted(my_owner: str, owner_is_dead: Callable[[str], bool],
               .where(Job.status == st.RUNNING)]
     recovered: list[int] = []
     for owner in owners:
-        dead = owner != my_owner and owner_is_dead(owner)
+        dead = owner != my_owner and owner_is_dead(owner)  # type: ignore[arg-type]  # running: owned
         condition = (Job.status == st.RUNNING) & (Job.owner == owner)
         if not dead:
             condition &= Job.lease_until < stamp
@@ -243,11 +245,6 @@ def status_of(job_id: int) -> str | None:
 
 def has_active_jobs() -> bool:
     return Job.select(Job.id).where(Job.status.in_(st.ACTIVE)).exists()
-
-
-def has_runnable_jobs() -> bool:
-    """Something queued or waiting, whether or not it may start now."""
-    return Job.select(Job.id).where(Job.status.in_(st.RUNNABLE)).exists()
 
 
 def child_urls(parent_id: int) -> set[str]:

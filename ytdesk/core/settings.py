@@ -98,7 +98,7 @@ class Settings:
         if name in self._overrides:
             return _coerce(spec, self._overrides[name])
         if time.monotonic() - self._read_at >= FRESH_FOR_S:
-            self._stored = dict(Setting.select(Setting.name, Setting.value).tuples())
+            self._stored = dict(Setting.select(Setting.name, Setting.value).tuples())  # type: ignore[arg-type]  # .tuples() rows
             self._read_at = time.monotonic()
         stored = self._stored.get(name)
         if stored is None:

@@ -7,12 +7,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from ytdesk.core import jobstore
 from ytdesk.core.models import Job
 from ytdesk.core.settings import Settings
+
 from .joblog import JobLogFile
 
 if TYPE_CHECKING:  # yt-dlp is imported by the job, on its thread, not by the window

@@ -102,7 +102,7 @@ def _expand(ctx: JobContext, engine: Engine, container: dict[str, Any]) -> str:
     channel = container.get("channel") or container.get("uploader")
     inherited = {k: v for k, v in ctx.payload.items() if k not in _CHILD_KEYS}
     already_queued = jobstore.child_urls(ctx.job_id)  # a resumed expansion adds no twins
-    seen: set[tuple[str, str | None]] = set()
+    seen: set[tuple[str | None, str | None]] = set()
     batch: list[Listed] = []
     counts = {"queued": 0, "in_library": 0, "videos": 0, "failed": 0}
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
-from typing import Callable
+from collections.abc import Callable
+from functools import partial
 
 import peewee as pw
 
@@ -51,7 +52,7 @@ class JobRunner:
             try:
                 result = self._function(ctx)
             except JobStopped as stop:
-                status = self._write(lambda: self._stopped(stop.reason))
+                status = self._write(partial(self._stopped, stop.reason))
             except Exception as exc:  # every failure ends in a sentence, never a dead thread
                 failure = classify(exc)
                 if not failure.understood:  # a 404 needs no traceback; a surprise does

@@ -153,8 +153,8 @@ class Scheduler(QObject):
         self.gate = Gate(concurrency)
         self._pool = Workers(self, threads=concurrency, name="jobs")
         self._slots = 0  # slot tasks submitted and not over (counted on this thread only)
-        self._due = QTimer(self, singleShot=True, timeout=self.wake)
-        self._outside = QTimer(self, interval=OUTSIDE_CHECK_MS, timeout=self._check_outside)
+        self._due = QTimer(self, singleShot=True, timeout=self.wake)  # type: ignore[call-arg]  # Qt property/signal keywords
+        self._outside = QTimer(self, interval=OUTSIDE_CHECK_MS, timeout=self._check_outside)  # type: ignore[call-arg]  # Qt property/signal keywords
         self._data_version: int | None = None
         self._missed = False  # woken while every slot was busy
 
@@ -186,10 +186,6 @@ class Scheduler(QObject):
         self.gate.concurrency = value
         self._pool.set_threads(value)
         self.wake()
-
-    @property
-    def slots(self) -> int:
-        return self._slots
 
     # -- starting slots --------------------------------------------------------------------------
     def wake(self) -> None:

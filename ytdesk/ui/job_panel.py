@@ -24,8 +24,8 @@ from ytdesk.ui import icons
 from .actions import make_action, with_shortcut
 from .job_details import JobDetails
 from .job_header import JobHeader
-from .models.job_table import (ADDED, ATTEMPTS, COLUMNS, ETA, KIND, PROGRESS, SIZE, SPEED,
-                               STATUS, TITLE, JobTableModel)
+from .models.job_table import (ADDED, ATTEMPTS, COLUMNS, ETA, KIND, PROGRESS, SIZE, SPEED, STATUS,
+                               TITLE, JobTableModel)
 from .notice import Notice
 from .progress_delegate import ProgressDelegate
 
@@ -68,6 +68,8 @@ def last_hour_text(totals: QueueTotals) -> str:
 class JobPanel(QWidget):
     totalsChanged = Signal(object)  # QueueTotals, for the status bar
     message = Signal(str)  # a sentence for the status bar
+    # The panel's actions by name. It hides QWidget.actions(), which nothing here calls.
+    actions: dict[str, QAction]  # type: ignore[assignment]
 
     def __init__(self, manager: JobManager, reader: Reader, paths: Paths, settings: Settings,
                  parent: QWidget | None = None):
@@ -79,7 +81,7 @@ class JobPanel(QWidget):
         self.open_url = QDesktopServices.openUrl
         self.model = JobTableModel(manager, reader, self)
 
-        self.stats = QLabel(objectName="jobStats")
+        self.stats = QLabel(objectName="jobStats")  # type: ignore[call-overload]  # Qt property/signal keywords
         self.status_filter = QComboBox()
         self.status_filter.setAccessibleName("Show jobs with status")
         for label, statuses in STATUS_FILTERS:
@@ -93,8 +95,8 @@ class JobPanel(QWidget):
                                 clearButtonEnabled=True)
         self.search.setAccessibleName("Search jobs")
         self.search.setToolTip(with_shortcut("Search jobs by title or address", find))
-        QShortcut(find, self, activated=self.focus_search)
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS,
+        QShortcut(find, self, activated=self.focus_search)  # type: ignore[call-overload]  # Qt property/signal keywords
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS,  # type: ignore[call-arg]  # Qt property/signal keywords
                                     timeout=self._apply_filter)
         self.search.textChanged.connect(self._search_timer.start)
         self.status_filter.currentIndexChanged.connect(self._apply_filter)
@@ -124,14 +126,14 @@ class JobPanel(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         # What the actions may do depends on the selected jobs' statuses: looked at once per
         # turn of the event loop, however many rows change (10,000 reloaded after a retry).
-        self._actions_timer = QTimer(self, singleShot=True, interval=ACTIONS_EVERY_MS,
+        self._actions_timer = QTimer(self, singleShot=True, interval=ACTIONS_EVERY_MS,  # type: ignore[call-arg]  # Qt property/signal keywords
                                      timeout=self._refresh_actions)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.dataChanged.connect(self._maybe_refresh_actions)
         self.model.modelReset.connect(self._selection_changed)
         self.model.layoutChanged.connect(self._selection_changed)
 
-        self.empty_hint = QLabel(self.table.viewport(), alignment=Qt.AlignmentFlag.AlignCenter,
+        self.empty_hint = QLabel(self.table.viewport(), alignment=Qt.AlignmentFlag.AlignCenter,  # type: ignore[call-overload]  # Qt property/signal keywords
                                  wordWrap=True, objectName="emptyHint")
         self.empty_hint.setStyleSheet("color: palette(placeholder-text); font-size: 14px;")
         self.empty_hint.hide()
@@ -177,7 +179,7 @@ class JobPanel(QWidget):
         for before, after in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(before, after)
 
-        self._totals_timer = QTimer(self, interval=TOTALS_EVERY_MS, timeout=self.refresh_totals)
+        self._totals_timer = QTimer(self, interval=TOTALS_EVERY_MS, timeout=self.refresh_totals)  # type: ignore[call-arg]  # Qt property/signal keywords
         self._totals_timer.start()
         manager.jobFinished.connect(lambda *_: self._totals_soon())
         manager.jobAdded.connect(lambda *_: self._totals_soon())
@@ -233,7 +235,7 @@ class JobPanel(QWidget):
     def selected_ids(self) -> list[int]:
         """The selected jobs, in list order, read from the selection's row ranges (one
         range for select-all): never an index object per selected row."""
-        spans = sorted((r.top(), r.bottom()) for r in self.table.selectionModel().selection())
+        spans = sorted((r.top(), r.bottom()) for r in self.table.selectionModel().selection())  # type: ignore[attr-defined]  # a list of ranges
         ids: list[int] = []
         end = -1
         for top, bottom in spans:
@@ -367,7 +369,7 @@ class JobPanel(QWidget):
         self.table.setMinimumWidth(0)
 
     def column_state(self) -> bytes:
-        return COLUMNS_STATE_MARK + bytes(self.header.saveState())
+        return COLUMNS_STATE_MARK + bytes(self.header.saveState())  # type: ignore[call-overload]  # a QByteArray is a buffer
 
     def restore_column_state(self, state: bytes) -> None:
         if state.startswith(COLUMNS_STATE_MARK):

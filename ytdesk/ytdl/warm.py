@@ -73,7 +73,7 @@ def borrow(options: dict[str, Any]) -> YoutubeDL:
     if ydl is None:
         with _making:
             ydl = DesktopYoutubeDL(dict(options))  # it keeps and changes the dict it is given
-        ydl._ytdesk_key = key  # type: ignore[attr-defined]
+        ydl._ytdesk_key = key
         return ydl
     _lend(ydl, options)
     return ydl
