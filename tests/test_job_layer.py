@@ -16,7 +16,7 @@ from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
 from ytdesk.core import jobstore
 from ytdesk.core.clock import now
-from ytdesk.core.db import close_thread_connection
+from ytdesk.core.db import close_thread_connection, transaction
 from ytdesk.core.models import Job, JobEvent
 from ytdesk.jobs import kinds
 from ytdesk.jobs.manager import JobManager
@@ -153,9 +153,10 @@ def test_pausing_and_resuming_costs_no_attempt_and_a_retry_keeps_the_count(
 
 
 def test_a_retry_starts_no_earlier_than_its_due_time(home, manager, qtbot, quick_kind):
-    [job_id] = jobstore.add_jobs([jobstore.NewJob("quick-test", "https://a.example/1")])
     due = now() + 0.5
-    Job.update(status=st.WAITING, scheduled_at=due).where(Job.id == job_id).execute()
+    with transaction():  # written waiting at once: the running manager never sees it queued
+        [job_id] = jobstore.add_jobs([jobstore.NewJob("quick-test", "https://a.example/1")])
+        Job.update(status=st.WAITING, scheduled_at=due).where(Job.id == job_id).execute()
     manager.jobAdded.emit([])  # nothing tells the scheduler but its own timer
     wait_until_idle(qtbot, manager)
     [started] = [e for e in events(job_id, "status") if e.to_status == st.RUNNING]

@@ -221,3 +221,22 @@ def test_a_second_ytdesk_hands_its_url_to_the_first_which_downloads_it(site, hom
     assert slow.status == st.QUEUED
     assert list(home.download_dir.rglob("*.part"))
     assert "starting on" in home.paths.app_log.read_text(encoding="utf-8")
+
+
+def test_a_server_let_go_after_a_hand_over_is_freed_once(qtbot, name):
+    """A lambda on an accepted socket's signal used to hold the server: it lived on until
+    the socket's deleteLater, then was freed inside the socket's destructor and deleted
+    that socket a second time (a segfault, 1 full test run in 10)."""
+    import gc
+    import weakref
+
+    server = InstanceServer(name)
+    assert server.listen()
+    with qtbot.waitSignal(server.urlsReceived):
+        assert hand_over_from_a_thread(qtbot, name, URLS) is HandOver.TAKEN
+    server.close()
+    freed = weakref.ref(server)
+    del server
+    gc.collect()
+    qtbot.wait(50)  # the accepted socket's deleteLater runs
+    assert freed() is None

@@ -67,7 +67,7 @@ class JobManager(QObject):
         self.owner = self._liveness.owner
         self._scheduler = Scheduler(self.owner, settings, paths, self._running,
                                     self.concurrency(), self)
-        self._scheduler.started.connect(lambda job_id: self.jobChanged.emit(job_id, st.RUNNING))
+        self._scheduler.started.connect(self._on_started)
         self._scheduler.finished.connect(self._on_finished)
         self._scheduler.added.connect(self._on_added)
         self._scheduler.news.connect(self._on_news)
@@ -246,6 +246,9 @@ class JobManager(QObject):
             self.jobLog.emit(job_id, report[2], report[3])
         elif what == TITLED:
             self.jobChanged.emit(job_id, st.RUNNING)
+
+    def _on_started(self, job_id: int) -> None:
+        self.jobChanged.emit(job_id, st.RUNNING)
 
     def _on_finished(self, job_id: int, status: str, pause_reason: str) -> None:
         self.jobChanged.emit(job_id, status)

@@ -124,8 +124,11 @@ class JobDetails(QWidget):
 
         manager.jobLog.connect(self._on_log)
         manager.jobChanged.connect(self._on_changed)
-        manager.jobsChanged.connect(
-            lambda ids: self._job_id in ids and self._on_changed(self._job_id, ""))  # type: ignore[func-returns-value,arg-type]  # a slot; its value is dropped
+        manager.jobsChanged.connect(self._on_many_changed)
+
+    def _on_many_changed(self, ids: list) -> None:
+        if self._job_id in ids:
+            self._load_detail()
 
     def set_hint_shown(self, shown: bool) -> None:
         """An empty list has nothing to select: the pane then keeps quiet."""

@@ -8,6 +8,7 @@ by it (again: the other way round), the menu key opens the column menu.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QHeaderView, QMenu, QStyle, QStyleOptionFocusRect,
                                QStyleOptionHeader, QWidget)
 
@@ -28,7 +29,7 @@ class JobHeader(QHeaderView):
         self.setAccessibleName("Job list columns")
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self.show_column_menu)
-        self.sortIndicatorChanged.connect(lambda *_: self._describe())
+        self.sortIndicatorChanged.connect(self._describe)
 
     @property
     def current_section(self) -> int:
@@ -39,7 +40,12 @@ class JobHeader(QHeaderView):
         model = self.model()
         return str(model.headerData(logical, Qt.Orientation.Horizontal)) if model else ""
 
-    def _describe(self) -> None:
+    def _column_toggled(self, shown: bool) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.set_shown(action.data(), shown)
+
+    def _describe(self, *_) -> None:
         """Say which column the keyboard is on, and how the list is sorted (screen readers
         read the description with the name)."""
         order = ("ascending" if self.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
@@ -143,7 +149,8 @@ class JobHeader(QHeaderView):
             action = menu.addAction(self._title(logical))
             action.setCheckable(True)
             action.setChecked(not self.isSectionHidden(logical))
-            action.toggled.connect(lambda shown, column=logical: self.set_shown(column, shown))
+            action.setData(logical)
+            action.toggled.connect(self._column_toggled)
         menu.addSeparator()
         menu.addAction("Reset columns", self.resetRequested.emit)
         return menu

@@ -181,8 +181,10 @@ class JobPanel(QWidget):
 
         self._totals_timer = QTimer(self, interval=TOTALS_EVERY_MS, timeout=self.refresh_totals)  # type: ignore[call-arg]  # Qt property/signal keywords
         self._totals_timer.start()
-        manager.jobFinished.connect(lambda *_: self._totals_soon())
-        manager.jobAdded.connect(lambda *_: self._totals_soon())
+        # Bound methods, never lambdas that hold `self`: a lambda kept alive by a signal
+        # keeps this widget alive with it, and frees it from inside another's destructor.
+        manager.jobFinished.connect(self._totals_soon)
+        manager.jobAdded.connect(self._totals_soon)
         self._totals_pending = False
         self.model.refresh()
         self.refresh_totals()
@@ -448,7 +450,7 @@ class JobPanel(QWidget):
         self.table.scrollTo(self.model.index(row, 0))
         return True
 
-    def _totals_soon(self) -> None:
+    def _totals_soon(self, *_) -> None:
         if not self._totals_pending:
             self._totals_pending = True
             QTimer.singleShot(300, self.refresh_totals)

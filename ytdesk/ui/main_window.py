@@ -103,8 +103,8 @@ class MainWindow(QMainWindow):
         self._last_totals = QueueTotals()
         self._speed_timer = QTimer(self, interval=SPEED_EVERY_MS, timeout=self._refresh_status)  # type: ignore[call-arg]  # Qt property/signal keywords
         self._speed_timer.start()
-        manager.queuePaused.connect(lambda why: self.say(f"The queue is paused: {why}", 0))
-        manager.queueResumed.connect(lambda: self.say("The queue runs again."))
+        manager.queuePaused.connect(self._queue_paused)
+        manager.queueResumed.connect(self._queue_resumed)
 
         QShortcut(QKeySequence(FOCUS_ADDRESS), self, activated=self.focus_address)  # type: ignore[call-overload]  # Qt property/signal keywords
         paste = QShortcut(QKeySequence(QKeySequence.StandardKey.Paste), self)
@@ -219,6 +219,12 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     # -- status bar --------------------------------------------------------------------------------
+    def _queue_paused(self, why: str) -> None:
+        self.say(f"The queue is paused: {why}", 0)
+
+    def _queue_resumed(self) -> None:
+        self.say("The queue runs again.")
+
     def say(self, text: str, timeout_ms: int = 8_000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
 

@@ -173,13 +173,34 @@ class InstanceServer(QObject):
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
             self._buffers[socket] = bytearray()
+            # Bound slots that ask who sent, never lambdas holding `self`: a lambda on a
+            # socket's signal kept this server alive until the socket went, then freed it
+            # from inside the socket's destructor, deleting the socket twice (a crash).
             silence = QTimer(socket, singleShot=True, interval=CLIENT_SILENCE_MS)
-            silence.timeout.connect(lambda s=socket: self._give_up(s, "said nothing in time"))
+            silence.timeout.connect(self._on_silence)
             silence.start()
-            socket.readyRead.connect(lambda s=socket: self._on_ready_read(s))
-            socket.disconnected.connect(lambda s=socket: self._drop(s))
+            socket.readyRead.connect(self._on_socket_ready)
+            socket.disconnected.connect(self._on_socket_gone)
             if socket.bytesAvailable():
                 self._on_ready_read(socket)
+
+    @Slot()
+    def _on_silence(self) -> None:
+        socket = self.sender().parent()  # the silence timer's socket
+        if isinstance(socket, QLocalSocket):
+            self._give_up(socket, "said nothing in time")
+
+    @Slot()
+    def _on_socket_ready(self) -> None:
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket):
+            self._on_ready_read(socket)
+
+    @Slot()
+    def _on_socket_gone(self) -> None:
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket):
+            self._drop(socket)
 
     def _on_ready_read(self, socket: QLocalSocket) -> None:
         buffer = self._buffers.get(socket)
