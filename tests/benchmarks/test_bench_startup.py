@@ -13,29 +13,43 @@ from report import report
 
 from ytdesk.core import jobstore
 
+# The real entry point, `ytdesk.app.main` (single-instance check, logging, crash reporter,
+# event loop), watched from outside: READY as the job list paints its first row with that
+# row's data (not just the id count, and not the "…" shown while the row loads).
 YTDESK = r"""
 import sys
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
 from ytdesk import app as ytdesk_app
-from ytdesk.ui.crash_dialog import CrashReporter
-from ytdesk.ui.single_instance import InstanceServer, server_name
 
-options = ytdesk_app.parse_args(sys.argv[1:])
-qapp = ytdesk_app.make_application()
-server = InstanceServer(server_name(options.data_dir))
-built = ytdesk_app.build_app(options, server, CrashReporter())
-window = built.window
 
-def ready():
-    handle = window.windowHandle()
-    if handle and handle.isExposed() and window.jobs.model.rowCount() > 0:
-        print("READY", window.jobs.model.rowCount(), flush=True)
-        built.manager.shutdown(5)
-        qapp.quit()
+class FirstRows(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        window.jobs.table.viewport().installEventFilter(self)
 
-timer = QTimer(interval=1, timeout=ready)
-timer.start()
-qapp.exec()
+    def eventFilter(self, watched, event):
+        handle, model = self.window.windowHandle(), self.window.jobs.model
+        if (event.type() == QEvent.Type.Paint and handle is not None and handle.isExposed()
+                and model.rowCount() > 0 and model.job(model.job_id_at(0)) is not None):
+            print("READY", model.rowCount(), flush=True)
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
+build_app = ytdesk_app.build_app
+
+
+def build_and_watch(*args):
+    built = build_app(*args)
+    FirstRows(built.window)
+    return built
+
+
+ytdesk_app.build_app = build_and_watch
+sys.exit(ytdesk_app.main(sys.argv[1:]))
 """
 
 BARE = r"""
