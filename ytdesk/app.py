@@ -233,11 +233,17 @@ class EventLoop:
         self.loop = loop
 
     def close(self) -> None:
+        """After Qt's loop has ended: what qasync's own run_forever does on its way out."""
         if self._wake is not None:
             self._wake.stop()
         if self.loop is not None:
+            import asyncio
+
             self.loop.stop()
             self.loop.close()
+            asyncio.events._set_running_loop(None)
+            asyncio.set_event_loop(None)
+            self.loop = None
 
 
 def quit_on_signals_in_python(quit_app: Callable[[], None]) -> None:
@@ -293,8 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         events = EventLoop(app, reporter, quit_app)
 
         def start() -> None:
-            events.start()  # first: a signal during what follows is then handled by it
             try:
+                events.start()  # first: a signal during what follows is then handled by it
                 ytdesk.start()
             except Exception:
                 reporter.report_now(*sys.exc_info())
