@@ -57,7 +57,7 @@ def test_names_belong_to_one_user_and_one_library(tmp_path):
 
 def test_a_name_is_the_one_earlier_versions_derived(tmp_path):
     # A newer ytdesk started while an older one runs must find it: same digest as before.
-    expected = hashlib.sha256(f"ann\0{tmp_path / 'a'}".encode("utf-8")).hexdigest()[:16]
+    expected = hashlib.sha256(f"ann\0{tmp_path / 'a'}".encode()).hexdigest()[:16]
     assert os.path.basename(server_name(tmp_path / "a", user="ann")) == f"ytdesk-{expected}"
 
 

@@ -21,8 +21,10 @@ class FirstPage(QObject):
         self._panel = panel
         self._viewport = panel.table.viewport()
         self._viewport.installEventFilter(self)
-        self._give_up = QTimer(self, singleShot=True, interval=give_up_ms, timeout=self._emit)
-        self._give_up.start()
+        self._give_up = QTimer(self)
+        self._give_up.setSingleShot(True)
+        self._give_up.timeout.connect(self._emit)
+        self._give_up.start(give_up_ms)
         self._emitted = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

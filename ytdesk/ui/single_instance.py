@@ -36,7 +36,7 @@ def server_name(data_dir: Path, user: str | None = None) -> str:
     stale one. Otherwise Qt puts the name in the temp folder (per user on macOS)."""
     who = user if user is not None else getpass.getuser()
     # Qt's SHA-256, the same digest as hashlib's: loading OpenSSL for it slowed every start.
-    key = f"{who}\0{data_dir}".encode("utf-8")
+    key = f"{who}\0{data_dir}".encode()
     sha256 = QCryptographicHash.hash(key, QCryptographicHash.Algorithm.Sha256)
     digest = bytes(sha256.toHex().data()).decode("ascii")[:16]
     name = f"ytdesk-{digest}"
