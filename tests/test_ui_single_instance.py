@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import signal
@@ -53,12 +52,6 @@ def test_names_belong_to_one_user_and_one_library(tmp_path):
     assert mine != server_name(tmp_path / "b", user="ann")
     assert mine != server_name(tmp_path / "a", user="bob")
     assert os.path.basename(mine).startswith("ytdesk-")
-
-
-def test_a_name_is_the_one_earlier_versions_derived(tmp_path):
-    # A newer ytdesk started while an older one runs must find it: same digest as before.
-    expected = hashlib.sha256(f"ann\0{tmp_path / 'a'}".encode()).hexdigest()[:16]
-    assert os.path.basename(server_name(tmp_path / "a", user="ann")) == f"ytdesk-{expected}"
 
 
 def test_the_running_ytdesk_receives_the_urls_and_is_asked_to_come_forward(qtbot, server,

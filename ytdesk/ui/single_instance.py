@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import enum
 import getpass
+import hashlib
 import json
 import logging
 import os
 import stat
 from pathlib import Path
 
-from PySide6.QtCore import QCryptographicHash, QDeadlineTimer, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QDeadlineTimer, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
@@ -35,10 +36,7 @@ def server_name(data_dir: Path, user: str | None = None) -> str:
     no other user can plant a socket of the same name first, and logging out clears a
     stale one. Otherwise Qt puts the name in the temp folder (per user on macOS)."""
     who = user if user is not None else getpass.getuser()
-    # Qt's SHA-256, the same digest as hashlib's: loading OpenSSL for it slowed every start.
-    key = f"{who}\0{data_dir}".encode()
-    sha256 = QCryptographicHash.hash(key, QCryptographicHash.Algorithm.Sha256)
-    digest = bytes(sha256.toHex().data()).decode("ascii")[:16]
+    digest = hashlib.sha256(f"{who}\0{data_dir}".encode("utf-8")).hexdigest()[:16]
     name = f"ytdesk-{digest}"
     runtime_dir = os.environ.get("XDG_RUNTIME_DIR") if os.name == "posix" else None
     if runtime_dir and _is_private_folder(Path(runtime_dir)):
