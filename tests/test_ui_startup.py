@@ -90,6 +90,15 @@ def test_a_new_library_has_its_first_page_when_its_empty_list_shows(start_up, qt
     assert ytdesk.window.jobs.empty_hint.isVisible()  # "Paste or drop a link to start."
 
 
+def test_a_window_started_minimised_still_starts_its_queue(start_up, home, qtbot, site):
+    home.settings.set("start_minimised", True)
+    ytdesk = start_up(site.video_url("v1"))
+    assert ytdesk.window.isMinimized()
+    ytdesk.first_page.shown.connect(ytdesk.start)
+    qtbot.waitUntil(lambda: Job.select().where(Job.status == st.SUCCEEDED).count() == 1,
+                    timeout=20_000)
+
+
 def test_a_list_that_never_shows_does_not_hold_up_the_start(home, manager, qtbot):
     window = MainWindow(manager, home.settings, home.paths)  # never shown: never painted
     qtbot.addWidget(window)

@@ -20,9 +20,9 @@ from ytdesk.core import jobstore
 # row's data (not just the id count, and not the "…" shown while the row loads).
 YTDESK = r"""
 import sys
+from ytdesk import app as ytdesk_app  # first, as in the `ytdesk` launcher pip writes
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
-from ytdesk import app as ytdesk_app
 
 
 class FirstRows(QObject):
