@@ -9,7 +9,7 @@ APT_PACKAGES := libpulse0 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfon
 	libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
 	libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core
 
-.PHONY: run test bench system-deps venv clean
+.PHONY: run test lint bench system-deps venv clean
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -33,11 +33,19 @@ venv: $(STAMP)
 run: system-deps venv
 	$(VENV)/bin/ytdesk
 
-test: system-deps venv
+# Style, import order, types and dead code; settings in pyproject.toml (and the reasons for
+# vulture's exceptions in vulture_whitelist.py). `make test` runs it first.
+lint: venv
+	$(VENV)/bin/ruff check --quiet .
+	$(VENV)/bin/isort --check-only --diff --quiet .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/vulture
+
+test: system-deps venv lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: system-deps venv
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/benchmarks
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .hypothesis

@@ -19,7 +19,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 from fakesite import FakeSite, make_media  # noqa: E402
-
 from support import make_home  # noqa: E402
 
 

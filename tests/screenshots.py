@@ -20,10 +20,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE / "plugins")]
 
+from fakesite import FakeSite, make_media  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from fakesite import FakeSite, make_media  # noqa: E402
 from support import make_home  # noqa: E402
 
 

@@ -46,8 +46,8 @@ def test_sigkill_mid_download_then_restart_finishes_everything(site, home):
     partial_size = parts()[0].stat().st_size
 
     site.clear_faults()
-    again = subprocess.run(cli(home, "run", "--until-idle"), env=subprocess_env(), capture_output=True,
-                           text=True, timeout=120)
+    again = subprocess.run(cli(home, "run", "--until-idle"), env=subprocess_env(),
+                           capture_output=True, text=True, timeout=120)
 
     assert again.returncode == 0, again.stderr
     assert f"job {ids[0]} interrupted earlier; queued again" in again.stdout

@@ -51,6 +51,7 @@ def test_adding_a_downloaded_video_again_downloads_nothing(site, home, manager, 
     # The row tells it from a real download, and where the file is.
     assert job(again).result == f"Already in your library: {saved}"
     assert job(again).output_path == saved
+    assert job(again).total_bytes == Path(saved).stat().st_size  # its row shows the size
     assert site.bytes_served("/media/") == 0
     assert len(files_in(home.download_dir)) == 1
     assert Video.select().count() == 1

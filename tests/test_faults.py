@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from itertools import pairwise
 
 from support import events, job, wait_until_idle
 
@@ -63,7 +64,7 @@ def test_a_500_is_retried_with_backoff(site, home, manager, qtbot):
     assert len(retries) == 2 and all("HTTP 500" in r.message for r in retries)
     # Each retry waited: the next start came after the scheduled time.
     starts = [e.at for e in events(job_id, "status") if e.to_status == "running"]
-    assert all(later > earlier for earlier, later in zip(starts, starts[1:]))
+    assert all(later > earlier for earlier, later in pairwise(starts))
 
 
 def test_retries_give_up_after_the_set_number_of_attempts(site, home, manager, qtbot):

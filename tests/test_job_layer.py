@@ -12,8 +12,9 @@ import time
 import pytest
 from support import events, job, make_home, wait_until_idle
 
-from ytdesk.core import jobactions, jobstore
+from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
+from ytdesk.core import jobstore
 from ytdesk.core.clock import now
 from ytdesk.core.db import close_thread_connection
 from ytdesk.core.models import Job, JobEvent

@@ -33,7 +33,8 @@ def test_a_feed_with_a_removed_episode_downloads_every_other_one(site, home, man
     wait_until_idle(qtbot, manager)
 
     assert job(parent).status == "succeeded", job(parent).error
-    assert job(parent).result == ("Test Feed: 3 videos; queued 3, 0 already in your library. "
+    assert job(parent).title == "Test Feed"
+    assert job(parent).result == ("3 videos; queued 3, 0 already in your library. "
                                   "1 could not be opened; their rows say why.")
     kids = children_of(parent)
     assert [(c.title, c.status) for c in kids] == [
@@ -122,3 +123,14 @@ def test_a_child_job_carries_its_list_not_the_parent_s_own_entry(site, home, man
     assert "listing_error" not in payload
     assert [e.to_status for e in events(first.id, "status")] == ["queued", "running",
                                                                   "succeeded"]
+
+
+def test_two_feed_items_that_share_a_file_are_two_episodes(site, home, manager, qtbot):
+    site.add_feed_item("ep3", "Episode 3 (the same file again)", "clip.mp4")
+    parent = manager.enqueue("download", site.feed_url)
+    wait_until_idle(qtbot, manager)
+    assert [c.title for c in children_of(parent)] == [
+        "Episode 1", "Episode 2", "Episode 3 (the same file again)"]
+    assert files_in(home.download_dir) == {"Test Feed/Episode 1 [ep1].mp4",
+                                           "Test Feed/Episode 2 [ep2].mp4",
+                                           "Test Feed/Episode 3 (the same file again) [ep3].mp4"}

@@ -8,8 +8,9 @@ import random
 
 import pytest
 
+from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
-from ytdesk.core import jobactions, jobstore
+from ytdesk.core import jobstore
 from ytdesk.core.retry import RetryPolicy
 from ytdesk.core.settings import SettingError
 from ytdesk.core.urls import check_url, find_urls, site_of

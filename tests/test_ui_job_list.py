@@ -82,7 +82,7 @@ def test_at_760_pixels_every_shown_column_fits_beside_a_readable_title(quiet, qt
     assert len(shown) >= 6
     for column in shown:
         left = header.sectionViewportPosition(column)
-        assert 0 <= left and left + header.sectionSize(column) <= viewport, COLUMNS[column]
+        assert left >= 0 and left + header.sectionSize(column) <= viewport, COLUMNS[column]
     assert header.sectionSize(TITLE) >= 150
     assert not quiet.jobs.table.horizontalScrollBar().isVisible()
 

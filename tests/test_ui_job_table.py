@@ -6,15 +6,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 
+from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
-from ytdesk.core import jobactions, jobstore
+from ytdesk.core import jobstore
 from ytdesk.core.jobviews import JobFilter, JobOrder, job_ids
 from ytdesk.core.models import Job
 from ytdesk.jobs.reader import Reader
-from ytdesk.ui.models.job_table import (ADDED, ETA, PROGRESS, SPEED, STATUS, TITLE,
-                                        JobTableModel, PhaseRole, ProgressRole)
-
-DISPLAY = Qt.ItemDataRole.DisplayRole
+from ytdesk.ui.models.job_table import (ADDED, ETA, PROGRESS, SPEED, STATUS, TITLE, JobTableModel,
+                                        PhaseRole, ProgressRole)
 
 
 class News(QObject):

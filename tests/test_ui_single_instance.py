@@ -13,14 +13,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QDir, QThreadPool
 from PySide6.QtNetwork import QLocalSocket
+from support import subprocess_env
 
 from ytdesk.core import jobstates as st
 from ytdesk.core.models import Job
 from ytdesk.core.paths import resolve_data_dir
 from ytdesk.ui import single_instance
 from ytdesk.ui.single_instance import HandOver, InstanceServer, hand_over, server_name
-
-from support import subprocess_env
 
 URLS = ["https://example.com/watch?v=1", "https://example.com/playlist?list=2"]
 
@@ -146,6 +145,15 @@ def test_the_name_a_crashed_ytdesk_left_behind_does_not_block_the_next(qtbot, tm
     with qtbot.waitSignal(server.urlsReceived) as received:
         assert hand_over_from_a_thread(qtbot, name, URLS) is HandOver.TAKEN
     assert received.args == [URLS]
+    server.close()
+
+
+def test_a_name_that_cannot_be_claimed_is_refused_with_a_sentence_not_a_crash(tmp_path, caplog):
+    unreachable = str(tmp_path / "no such folder" / "ytdesk-socket")
+    server = InstanceServer(unreachable)
+    with caplog.at_level(logging.WARNING):
+        assert not server.listen()  # app.py then starts without the hand-over
+    assert f"cannot listen for other ytdesk starts on {unreachable}" in caplog.text
     server.close()
 
 

@@ -7,18 +7,19 @@ import json
 import logging
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ytdesk import __version__
 from ytdesk.core import db as database
+from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
-from ytdesk.core import jobactions, jobstore, library
+from ytdesk.core import jobstore, library
 from ytdesk.core.clock import iso
 from ytdesk.core.jobstore import PRIORITIES, NewJob
 from ytdesk.core.models import Job, Video
-from ytdesk.core.paths import (Paths, add_location_arguments, download_dir_override,
-                               resolve_data_dir)
+from ytdesk.core.paths import Paths, add_location_arguments, download_dir_override, resolve_data_dir
 from ytdesk.core.settings import Settings
 from ytdesk.core.urls import check_url
 
@@ -83,7 +84,7 @@ def cmd_add(args, paths: Paths, settings: Settings) -> int:
     if args.json:
         _print_json({"queued": ids, "rejected": rejected})
     else:
-        for job_id, job in zip(ids, accepted):
+        for job_id, job in zip(ids, accepted, strict=True):
             _say(f"{job_id}\t{job.url}")
     return EXIT_BAD_INPUT if rejected else EXIT_OK
 
@@ -96,7 +97,7 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
     manager = JobManager(paths, settings, concurrency=args.concurrency)
     outcome: dict[int, str] = {}
-    state = {"paused": None, "stopping": False}
+    state: dict[str, Any] = {"paused": None, "stopping": False}
 
     said: dict[int, str] = {}
 
@@ -128,10 +129,18 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
         if args.until_idle or (state["paused"] and not manager.running_ids):
             stop()
 
+    def on_finished(*_: object) -> None:
+        if state["paused"] and not manager.running_ids:
+            stop()
+
+    def on_recovered(ids: list[int]) -> None:
+        for job_id in ids:
+            _say(f"job {job_id} interrupted earlier; queued again")
+
     manager.jobChanged.connect(on_changed)
     manager.queuePaused.connect(on_paused)
     manager.idle.connect(on_idle)
-    manager.jobFinished.connect(lambda *_: state["paused"] and not manager.running_ids and stop())
+    manager.jobFinished.connect(on_finished)
 
     # Python runs signal handlers only when it gets control back from Qt: a timer gives it.
     wake = QTimer(interval=200)
@@ -139,8 +148,7 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
     wake.start()
     previous = {signum: signal.signal(signum, lambda *_: QTimer.singleShot(0, stop))
                 for signum in (signal.SIGINT, signal.SIGTERM)}
-    manager.jobsRecovered.connect(
-        lambda ids: [_say(f"job {job_id} interrupted earlier; queued again") for job_id in ids])
+    manager.jobsRecovered.connect(on_recovered)
     try:
         manager.start()
         app.exec()
@@ -227,7 +235,7 @@ def cmd_videos(args, paths, settings) -> int:
 def cmd_migrate(args, paths: Paths, db) -> int:
     if args.action == "up":
         applied = database.migrate_up(db, paths.database, paths.backups)
-        result = {"applied": applied}
+        result: dict[str, Any] = {"applied": applied}
         text = "applied: " + (", ".join(applied) if applied else "nothing (up to date)")
     elif args.action == "down":
         rolled = database.migrate_down(db, paths.database, paths.backups)

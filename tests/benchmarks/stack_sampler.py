@@ -13,7 +13,7 @@ import collections
 import sys
 import threading
 import time
-from typing import Iterable
+from collections.abc import Iterable
 
 INTERVAL_S = 0.001
 
@@ -25,7 +25,7 @@ class StackSampler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="stack-sampler", daemon=True)
 
-    def start(self) -> "StackSampler":
+    def start(self) -> StackSampler:
         self._thread.start()
         return self
 

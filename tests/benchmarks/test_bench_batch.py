@@ -45,12 +45,29 @@ def _ytdesk(urls: Path, root: Path, env: dict, concurrency: int | None) -> float
     return elapsed
 
 
-def test_100_small_links_against_yt_dlp_a(site, tmp_path):
+def _links(site, tmp_path) -> Path:
     tiny = site.media["audio"]  # ~90 KB each: the per-item cost is what is measured
     for i in range(N):
         site.add_file(f"item{i:03d}.m4a", tiny)
     urls = tmp_path / "urls.txt"
     urls.write_text("\n".join(site.file_url(f"item{i:03d}.m4a") for i in range(N)) + "\n")
+    return urls
+
+
+def test_100_small_links_against_yt_dlp_a(site, tmp_path):
+    """On loopback: every item is CPU work (yt-dlp's own ~12 ms of Python each)."""
+    _compare("batch_100_links", _links(site, tmp_path), tmp_path)
+
+
+def test_100_links_from_a_server_20_ms_away_against_yt_dlp_a(site, tmp_path):
+    """Each answer starts 20 ms late, as from a server far away: where parallel jobs
+    should pay for themselves."""
+    urls = _links(site, tmp_path)
+    site.set_fault("/files/", "latency", seconds=0.02)
+    _compare("batch_100_links_20ms_away", urls, tmp_path)
+
+
+def _compare(name: str, urls: Path, tmp_path: Path) -> None:
     env = subprocess_env()
 
     _yt_dlp(urls, tmp_path / "warm", env)  # page cache and .pyc files for both
@@ -60,7 +77,7 @@ def test_100_small_links_against_yt_dlp_a(site, tmp_path):
         one.append(_ytdesk(urls, tmp_path / f"c1-{n}", env, 1))
         default.append(_ytdesk(urls, tmp_path / f"cd-{n}", env, None))
     base = statistics.median(plain)
-    report("batch_100_links", yt_dlp_a_s=base, ytdesk_c1_s=statistics.median(one),
+    report(name, yt_dlp_a_s=base, ytdesk_c1_s=statistics.median(one),
            ytdesk_default_s=statistics.median(default),
            ratio_c1=statistics.median(one) / base,
            ratio_default=statistics.median(default) / base)

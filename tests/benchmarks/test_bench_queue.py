@@ -81,7 +81,8 @@ def test_download_50mb_through_the_manager_vs_bare_yt_dlp(site, home, manager, q
 
     def bare(n: int) -> float:
         start = time.perf_counter()
-        with YoutubeDL({"quiet": True, "noprogress": True, "paths": {"home": str(tmp_path / f"b{n}")},
+        with YoutubeDL({"quiet": True, "noprogress": True,
+                        "paths": {"home": str(tmp_path / f"b{n}")},
                         "outtmpl": "%(title)s.%(ext)s"}) as ydl:
             ydl.download([site.video_url("big")])
         return time.perf_counter() - start

@@ -29,7 +29,7 @@ class Measured:
         self.probe = StallProbe()
         self.sampler = StackSampler()
 
-    def __enter__(self) -> "Measured":
+    def __enter__(self) -> Measured:
         self.sampler.start()
         self.probe.start()
         return self

@@ -12,6 +12,7 @@ See README.md next to this file for the URL map and the default catalogue.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import dataclasses
 import html
 import json
@@ -30,7 +31,7 @@ from xml.sax.saxutils import escape as xml_escape
 DEFAULT_PAGE_SIZE = 2
 _CHUNK = 64 * 1024
 _STATUS_FAULTS = {'404': 404, '403': 403, '429': 429, '500': 500}
-FAULT_MODES = frozenset({'drop', 'slow', *_STATUS_FAULTS})
+FAULT_MODES = frozenset({'drop', 'slow', 'latency', *_STATUS_FAULTS})
 TABS = ('videos', 'shorts')
 
 _CONTENT_TYPES = {
@@ -216,10 +217,8 @@ class FakeSite:
         with self._lock:
             conns = list(self._conns)
         for conn in conns:
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         httpd.server_close()
         self._thread.join(timeout=5)
         self._thread = None
@@ -375,7 +374,8 @@ class FakeSite:
 
         mode: 'drop' (after_bytes=K: full headers, K body bytes, then close),
         '404' / '403' / '500' / '429' (429 adds Retry-After: 1), or
-        'slow' (bytes_per_second=B). `times` = number of requests affected
+        'slow' (bytes_per_second=B), or 'latency' (seconds=S before the answer
+        starts, like a server far away). `times` = number of requests affected
         (None = until cleared). A new fault on the same prefix replaces the
         old one; otherwise the most recently set matching fault wins.
         """
@@ -385,6 +385,8 @@ class FakeSite:
             kw.setdefault('after_bytes', 0)
         if mode == 'slow' and not kw.get('bytes_per_second', 0) > 0:
             raise ValueError('slow fault needs bytes_per_second > 0')
+        if mode == 'latency' and not kw.get('seconds', 0) > 0:
+            raise ValueError('latency fault needs seconds > 0')
         with self._lock:
             self._faults = [f for f in self._faults if f.prefix != path_prefix]
             self._faults.append(_Fault(path_prefix, mode, times, kw))
@@ -452,14 +454,17 @@ class FakeSite:
                 'filesize': size, 'format_note': note,
             }
 
-        muxed = fmt('muxed-180p', self.media['muxed'], 'mp4', 'avc1.64000d', 'mp4a.40.2', 320, 180, '180p')
+        muxed = fmt('muxed-180p', self.media['muxed'], 'mp4', 'avc1.64000d', 'mp4a.40.2',
+                    320, 180, '180p')
         if video.media == 'muxed':
             return [muxed]
         if video.media == 'split':
             return [
                 muxed,
-                fmt('audio-m4a', self.media['audio'], 'm4a', 'none', 'mp4a.40.2', note='audio only'),
-                fmt('video-360p', self.media['video'], 'mp4', 'avc1.64001e', 'none', 640, 360, '360p video only'),
+                fmt('audio-m4a', self.media['audio'], 'm4a', 'none', 'mp4a.40.2',
+                    note='audio only'),
+                fmt('video-360p', self.media['video'], 'mp4', 'avc1.64001e', 'none', 640, 360,
+                    '360p video only'),
             ]
         path = self.files[video.big_file]
         ext = path.suffix.lstrip('.') or 'bin'
@@ -553,7 +558,8 @@ class FakeSite:
     # Route handlers: each returns a _Response (404 when the id is unknown).
 
     def _r_index(self, page):
-        links = [f'<li><a href="/watch/{v}">{html.escape(self.videos[v].title)}</a></li>' for v in self.videos]
+        links = [f'<li><a href="/watch/{v}">{html.escape(self.videos[v].title)}</a></li>'
+                 for v in self.videos]
         return _html('Fake Site', '<ul>' + ''.join(links) + '</ul>')
 
     def _r_watch(self, page, vid):
@@ -589,7 +595,8 @@ class FakeSite:
             return _text(404, 'no such channel')
         if tab:
             items = ''.join(f'<li><a href="/watch/{v}">{v}</a></li>' for v in getattr(ch, tab))
-            return _html(f'{ch.name} - {tab.title()}', f'<h1>{html.escape(ch.name)}</h1><ol>{items}</ol>')
+            return _html(f'{ch.name} - {tab.title()}',
+                         f'<h1>{html.escape(ch.name)}</h1><ol>{items}</ol>')
         tabs = ''.join(f'<li><a href="/channel/{cid}/{t}">{t}</a></li>' for t in TABS)
         return _html(ch.name, f'<h1>{html.escape(ch.name)}</h1><ul>{tabs}</ul>')
 
@@ -738,6 +745,8 @@ class _Handler(BaseHTTPRequestHandler):
         site: FakeSite = self.server.site
         range_header = self.headers.get('Range')
         fault = site._take_fault(self.path)
+        if fault and fault.mode == 'latency':
+            site._stopping.wait(fault.kw['seconds'])
         if fault and fault.mode in _STATUS_FAULTS:
             resp = _text(_STATUS_FAULTS[fault.mode], f'injected {fault.mode}')
             if fault.mode == '429':
@@ -771,9 +780,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             if head:
                 return
-            chunks = _file_chunks(resp.file, start, length) if resp.file is not None else [resp.body]
+            chunks = (_file_chunks(resp.file, start, length) if resp.file is not None
+                      else [resp.body])
             self._write_body(site, rec, chunks, fault)
-        except (ConnectionError, TimeoutError, socket.timeout, _Quit):
+        except (ConnectionError, TimeoutError, _Quit):
             self.close_connection = True
 
     def _write_body(self, site, rec, chunks, fault):
@@ -810,10 +820,8 @@ class _Handler(BaseHTTPRequestHandler):
             # IncompleteRead"), deterministically, unlike an RST which can
             # discard bytes still in the client's receive buffer.
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
 
 
 def _file_chunks(path: Path, start: int, length: int):

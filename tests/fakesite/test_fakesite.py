@@ -41,8 +41,8 @@ def test_plugin_is_loaded(tmp_path):
 
 
 def test_plugin_url_matching(site):
-    from yt_dlp_plugins.extractor.fakesite import (
-        FakeSiteChannelIE, FakeSiteChannelTabIE, FakeSiteIE, FakeSitePlaylistIE)
+    from yt_dlp_plugins.extractor.fakesite import (FakeSiteChannelIE, FakeSiteChannelTabIE,
+                                                   FakeSiteIE, FakeSitePlaylistIE)
     b = site.base_url
     assert FakeSiteIE.suitable(f'{b}/watch/v1')
     assert FakeSitePlaylistIE.suitable(f'{b}/playlist/pl1')
@@ -94,7 +94,8 @@ def test_bytes_served_matches_file_size(site, media, tmp_path):
 
 def test_api_404_surfaces_as_download_error(site, tmp_path):
     site.set_fault('/api/video/v3', '404')
-    with yt_dlp.YoutubeDL(ydl_opts(tmp_path)) as ydl, pytest.raises(DownloadError, match='HTTP Error 404'):
+    with (yt_dlp.YoutubeDL(ydl_opts(tmp_path)) as ydl,
+          pytest.raises(DownloadError, match='HTTP Error 404')):
         ydl.extract_info(site.video_url('v3'), download=False)
 
 
@@ -234,7 +235,8 @@ def test_generic_rss_feed(site, tmp_path):
     with yt_dlp.YoutubeDL(ydl_opts(tmp_path, no_warnings=True)) as ydl:
         feed = ydl.extract_info(site.feed_url, download=False)
     assert feed['_type'] == 'playlist'
-    assert [(e['id'], e['title']) for e in feed['entries']] == [('ep1', 'Episode 1'), ('ep2', 'Episode 2')]
+    assert [(e['id'], e['title']) for e in feed['entries']] == [('ep1', 'Episode 1'),
+                                                                ('ep2', 'Episode 2')]
 
 
 def test_feed_items_can_be_added_and_a_missing_file_is_a_404(site, tmp_path):
@@ -294,3 +296,14 @@ def test_streams_offer_separate_video_and_audio_in_fragments(name, protocol, sit
     else:
         with fetch(video['url']) as r:  # the video's media playlist
             assert r.read().decode().count('.ts\n') >= 3
+
+
+def test_latency_delays_the_answer_not_its_body(site):
+    site.set_fault("/files/clip.mp4", "latency", times=1, seconds=0.3)
+    started = time.monotonic()
+    body = urllib.request.urlopen(site.file_url("clip.mp4"), timeout=10).read()
+    waited = time.monotonic() - started
+    assert body == site.media["muxed"].read_bytes()
+    assert waited >= 0.3  # at least the delay: the answer started late, whole
+    with pytest.raises(ValueError, match="seconds > 0"):
+        site.set_fault("/files/", "latency")

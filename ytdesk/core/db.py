@@ -6,10 +6,10 @@ import logging
 import re
 import sqlite3
 import sys
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from typing import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -118,7 +118,7 @@ def backup(db_path: Path, backup_dir: Path) -> Path | None:
     if not db_path.exists() or db_path.stat().st_size == 0:
         return None
     backup_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"library-{stamp}.db"
     with closing(sqlite3.connect(db_path)) as source, closing(sqlite3.connect(target)) as copy:
         source.backup(copy)

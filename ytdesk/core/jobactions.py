@@ -90,9 +90,10 @@ def apply(action: str, job_ids: list[int]) -> ActionResult:
                     result.changed.setdefault(target, []).extend(moved)
             if action in _ASKS_RUNNING:
                 for chunk in chunks(ids):
-                    result.asked += [row.id for row in Job.update(requested=action, updated_at=stamp)
-                                     .where(Job.id.in_(chunk) & (Job.status == st.RUNNING))
-                                     .returning(Job.id).execute()]
+                    asked = (Job.update(requested=action, updated_at=stamp)
+                             .where(Job.id.in_(chunk) & (Job.status == st.RUNNING))
+                             .returning(Job.id).execute())
+                    result.asked += [row.id for row in asked]
     result.untouched = len(ids) - result.count
     return result
 

@@ -8,14 +8,15 @@ What a user asks of many jobs at once (pause, retry, remove...) is in `jobaction
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import peewee as pw
 
 from . import jobstates as st
 from .clock import now
-from .db import transaction, without_waiting
+from .db import bound, transaction, without_waiting
 from .models import Job, JobEvent, SiteHold
 from .urls import site_of
 
@@ -70,22 +71,23 @@ def _event(job_id: int, kind: str, from_status: str | None = None,
 
 
 # -- claiming --------------------------------------------------------------------------------
-def _blocked_sites(stamp: float, per_site_limit: int) -> set[str]:
-    blocked = {h.site for h in SiteHold.select(SiteHold.site).where(SiteHold.until > stamp)}
-    busy = (Job.select(Job.site, pw.fn.COUNT(Job.id).alias("n"))
-            .where(Job.status == st.RUNNING).group_by(Job.site))
-    blocked.update(row.site for row in busy if row.n >= per_site_limit)
-    return blocked
+# The best job that may start now: highest priority, then oldest, skipping held sites and
+# sites at their limit. Written out so it can name the partial index job_runnable
+# (migration 001): SQLite otherwise takes the status index and sorts every queued job on
+# each claim (10,000 queued: 4 ms a claim, measured). A constant; values are bound.
+_BEST_RUNNABLE = """
+SELECT id, status FROM job INDEXED BY job_runnable
+WHERE status IN ('queued', 'waiting') AND scheduled_at <= ?
+  AND site NOT IN (SELECT site FROM site_hold WHERE until > ?)
+  AND site NOT IN (SELECT site FROM job WHERE status = 'running'
+                   GROUP BY site HAVING COUNT(*) >= ?)
+ORDER BY priority DESC, id LIMIT 1
+"""
+assert st.RUNNABLE == ("queued", "waiting") and st.RUNNING == "running"
 
 
-def _best_runnable(stamp: float, per_site_limit: int) -> Job | None:
-    query = (Job.select(Job.id, Job.status)
-             .where(Job.status.in_(st.RUNNABLE) & (Job.scheduled_at <= stamp))
-             .order_by(Job.priority.desc(), Job.id).limit(1))
-    blocked = _blocked_sites(stamp, per_site_limit)
-    if blocked:
-        query = query.where(Job.site.not_in(list(blocked)))
-    return query.first()
+def _best_runnable(stamp: float, per_site_limit: int) -> tuple[int, str] | None:
+    return bound().execute_sql(_BEST_RUNNABLE, (stamp, stamp, per_site_limit)).fetchone()
 
 
 def claim_next(owner: str, lease_seconds: float, per_site_limit: int,
@@ -102,16 +104,17 @@ def claim_next(owner: str, lease_seconds: float, per_site_limit: int,
         candidate = _best_runnable(stamp, per_site_limit)
         if candidate is None:
             return None
+        job_id, status = candidate
         taken = (Job.update(status=st.RUNNING, owner=owner, lease_until=stamp + lease_seconds,
                             started_at=stamp, attempts=Job.attempts + 1, requested=None,
                             updated_at=stamp, speed=None, eta=None)
-                 .where((Job.id == candidate.id) & Job.status.in_(st.RUNNABLE))
+                 .where((Job.id == job_id) & (Job.status == status))
                  .returning(Job).execute())
         job = next(iter(taken), None)
         if job is None:
             return None
         # The owner id says which process ran it (the window shows it in words).
-        _event(job.id, "status", candidate.status, st.RUNNING, f"started by {owner}")
+        _event(job.id, "status", status, st.RUNNING, f"started by {owner}")
     return job
 
 
@@ -128,9 +131,11 @@ def next_due() -> float | None:
 
 # -- one job's life ----------------------------------------------------------------------------
 def move(job_id: int, to_status: str, *, owner: str | None = None, message: str | None = None,
-         event_kind: str = "status", **fields: Any) -> bool:
+         event_kind: str = "status", forgive_site: str | None = None, **fields: Any) -> bool:
     """Change a job's status if its life allows it (and, given `owner`, only if that process
-    still owns it). Returns False when the job had already moved on."""
+    still owns it). Returns False when the job had already moved on. `forgive_site`: a
+    site that served this job has forgiven us: its rate-limit strikes go, in the same
+    transaction."""
     if to_status not in st.STATUSES:
         raise st.TransitionError(f"{to_status!r} is not a job status.")
     stamp = now()
@@ -149,6 +154,8 @@ def move(job_id: int, to_status: str, *, owner: str | None = None, message: str 
         if not Job.update(**values).where(condition).execute():
             return False
         _event(job_id, event_kind, current.status, to_status, message)
+        if forgive_site is not None:
+            SiteHold.delete().where(SiteHold.site == forgive_site).execute()
     return True
 
 
@@ -182,7 +189,8 @@ def renew_leases(owner: str, job_ids: list[int], lease_seconds: float) -> dict[i
         for chunk in chunks(job_ids):
             mine = (Job.id.in_(chunk) & (Job.owner == owner) & (Job.status == st.RUNNING))
             Job.update(lease_until=stamp + lease_seconds).where(mine).execute()
-            asked.update((row.id, row.requested) for row in Job.select(Job.id, Job.requested)
+            asked.update((row.id, row.requested)  # type: ignore[misc]  # not null: see where()
+                         for row in Job.select(Job.id, Job.requested)
                          .where(mine & Job.requested.is_null(False)))
     return asked
 
@@ -200,7 +208,7 @@ def recover_interrupted(my_owner: str, owner_is_dead: Callable[[str], bool],
               .where(Job.status == st.RUNNING)]
     recovered: list[int] = []
     for owner in owners:
-        dead = owner != my_owner and owner_is_dead(owner)
+        dead = owner != my_owner and owner_is_dead(owner)  # type: ignore[arg-type]  # running: owned
         condition = (Job.status == st.RUNNING) & (Job.owner == owner)
         if not dead:
             condition &= Job.lease_until < stamp
@@ -229,13 +237,6 @@ def hold_site(site: str, base_seconds: float, cap_seconds: float, reason: str) -
     return until
 
 
-def clear_hold(site: str) -> None:
-    """A site that served a job again has forgiven us: forget its strikes."""
-    if SiteHold.select().where(SiteHold.site == site).exists():  # rare: no write lock
-        with transaction():
-            SiteHold.delete().where(SiteHold.site == site).execute()
-
-
 # -- reading -------------------------------------------------------------------------------------
 def status_of(job_id: int) -> str | None:
     row = Job.select(Job.status).where(Job.id == job_id).first()
@@ -244,11 +245,6 @@ def status_of(job_id: int) -> str | None:
 
 def has_active_jobs() -> bool:
     return Job.select(Job.id).where(Job.status.in_(st.ACTIVE)).exists()
-
-
-def has_runnable_jobs() -> bool:
-    """Something queued or waiting, whether or not it may start now."""
-    return Job.select(Job.id).where(Job.status.in_(st.RUNNABLE)).exists()
 
 
 def child_urls(parent_id: int) -> set[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ class JobFilter:
     kind: str | None = None
     text: str = ""
 
-    def matches(self, row: "JobRow") -> bool:
+    def matches(self, row: JobRow) -> bool:
         if self.statuses and row.status not in self.statuses:
             return False
         if self.kind and row.kind != self.kind:
@@ -192,7 +193,7 @@ def job_rows(ids: list[int]) -> list[JobRow]:
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         for values in Job.select(*_ROW_FIELDS).where(Job.id.in_(chunk)).tuples():
-            rows.append(_row(values))
+            rows.append(_row(values))  # type: ignore[arg-type]  # a .tuples() row, not a Job
     return rows
 
 
@@ -211,11 +212,13 @@ class QueueTotals:
 def queue_totals() -> QueueTotals:
     totals = QueueTotals()
     counted = Job.select(Job.status, pw.fn.COUNT(Job.id)).group_by(Job.status).tuples()
-    totals.by_status = dict(counted)
+    # peewee's stubs type the rows of .tuples() as model objects, hence these ignores.
+    totals.by_status = dict(counted)  # type: ignore[arg-type]  # .tuples() rows
     since = now() - 3600
-    recent = dict(Job.select(Job.status, pw.fn.COUNT(Job.id))
-                  .where((Job.finished_at > since) & Job.status.in_(st.FINISHED))
-                  .group_by(Job.status).tuples())
+    finished = (Job.select(Job.status, pw.fn.COUNT(Job.id))
+                .where((Job.finished_at > since) & Job.status.in_(st.FINISHED))
+                .group_by(Job.status).tuples())
+    recent: dict[str, int] = dict(finished)  # type: ignore[arg-type]  # .tuples() rows
     totals.succeeded_last_hour = recent.get(st.SUCCEEDED, 0)
     totals.failed_last_hour = recent.get(st.FAILED, 0)
     totals.cancelled_last_hour = recent.get(st.CANCELLED, 0)
@@ -258,12 +261,13 @@ def job_detail(job_id: int, me: str | None = None) -> JobDetail | None:
     found = job_rows([job_id])
     if not found:
         return None
+    query = (JobEvent.select(JobEvent.at, JobEvent.kind, JobEvent.from_status,
+                             JobEvent.to_status, JobEvent.message)
+             .where(JobEvent.job == job_id).order_by(JobEvent.id))
+    rows: Iterable[tuple[Any, ...]] = query.tuples()  # type: ignore[assignment]  # tuple rows
     events = [EventRow(at, (f"{before} → {after}" if before else after) if after else "",
                        event_text(kind, message, me))
-              for at, kind, before, after, message in
-              JobEvent.select(JobEvent.at, JobEvent.kind, JobEvent.from_status,
-                              JobEvent.to_status, JobEvent.message)
-              .where(JobEvent.job == job_id).order_by(JobEvent.id).tuples()]
+              for at, kind, before, after, message in rows]
     return JobDetail(found[0], events)
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 import peewee as pw
@@ -57,7 +58,7 @@ class UpsertCounts:
     updated: int = 0
     unchanged: int = 0
 
-    def add(self, other: "UpsertCounts") -> None:
+    def add(self, other: UpsertCounts) -> None:
         self.inserted += other.inserted
         self.updated += other.updated
         self.unchanged += other.unchanged
@@ -191,13 +192,12 @@ def _field_name(column: str) -> str:
     return "channel_ref_id" if column == "channel_ref" else column
 
 
-def record_download(info: dict[str, Any], filepath: str, format_id: str | None) -> Video | None:
+def record_download(info: dict[str, Any], filepath: str, format_id: str | None) -> None:
     """Mark a video downloaded, with its file, in the same transaction as its metadata."""
     size = os.path.getsize(filepath) if os.path.exists(filepath) else None
     with Video._meta.database.atomic():
         _upsert_one(info, filepath=filepath, filesize=size, format=format_id,
                     downloaded_at=now())
-    return find_video(*_key_of(info))
 
 
 def _key_of(info: dict[str, Any]) -> Identity:
@@ -226,11 +226,12 @@ def is_downloaded(extractor: str, video_id: str, scope: str = "") -> bool:
 
 def fts_query(text: str) -> str | None:
     """Turn what a person typed into an FTS5 query: every word must match, as a prefix.
-    Each word is quoted, so FTS5 operators typed by the user are plain text."""
+    Each word is quoted, so FTS5 operators typed by the user are plain text. A NUL would end
+    FTS5's string early (an error); the index reads it as a space, and so does the query."""
     words = [w for w in text.split() if w.strip('"')]
     if not words:
         return None
-    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+    return " ".join('"' + w.replace('"', '""').replace("\0", " ") + '"*' for w in words)
 
 
 def search_videos(text: str | None = None, limit: int = 200, offset: int = 0) -> list[Video]:

@@ -24,6 +24,7 @@ class Setting(BaseModel):
 
 
 class Channel(BaseModel):
+    id = pw.AutoField()  # what peewee adds by itself, spelled out for the type checker
     extractor = pw.CharField()
     channel_id = pw.CharField()
     name = pw.CharField(null=True)
@@ -39,6 +40,7 @@ class Channel(BaseModel):
 class Video(BaseModel):
     """A video the library knows of; it is downloaded when filepath is set and exists."""
 
+    id = pw.AutoField()
     extractor = pw.CharField()  # yt-dlp extractor key, lower-case: "youtube", "fakesite"
     video_id = pw.CharField()  # yt-dlp's id, as in the file name's "[id]"
     # Where video_id is unique: "" for a site's own ids, else e.g. the host of a generic
@@ -69,6 +71,7 @@ class Video(BaseModel):
 
 
 class Job(BaseModel):
+    id = pw.AutoField()
     kind = pw.CharField()
     status = pw.CharField(default="queued")
     url = pw.TextField()
@@ -77,6 +80,7 @@ class Job(BaseModel):
     priority = pw.IntegerField(default=0)
     site = pw.CharField()  # scheduling key for the per-site limit and rate-limit holds
     parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
+    parent_id: int | None  # the column behind `parent`, which peewee adds as an attribute
     attempts = pw.IntegerField(default=0)  # runs that ended (a stopped run gives its back)
     attempts_before_retry = pw.IntegerField(default=0)  # the retry policy counts from here
     progress = pw.FloatField(null=True)
@@ -101,6 +105,7 @@ class Job(BaseModel):
 class JobEvent(BaseModel):
     """A state change or a notable message in a job's life."""
 
+    id = pw.AutoField()
     job = pw.ForeignKeyField(Job, backref="events", on_delete="CASCADE")
     at = pw.FloatField(default=now)
     kind = pw.CharField()  # "status", "interrupted", "retry", "message"

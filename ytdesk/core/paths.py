@@ -40,7 +40,7 @@ class Paths:
     def job_log(self, job_id: int) -> Path:
         return self.job_logs / f"{job_id}.log"
 
-    def ensure(self) -> "Paths":
+    def ensure(self) -> Paths:
         for folder in (self.data_dir, self.job_logs, self.backups, self.locks):
             folder.mkdir(parents=True, exist_ok=True)
         return self

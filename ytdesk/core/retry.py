@@ -14,7 +14,7 @@ class RetryPolicy:
     cap_seconds: float = 300.0
 
     @classmethod
-    def from_settings(cls, settings) -> "RetryPolicy":
+    def from_settings(cls, settings) -> RetryPolicy:
         return cls(attempts=settings.get("retry_attempts"),
                    base_seconds=settings.get("retry_base_seconds"),
                    factor=settings.get("retry_factor"),

@@ -6,12 +6,15 @@ Values are stored as JSON in the `setting` table; a setting never stored reads a
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .models import Setting
 from .paths import default_download_dir
+
+FRESH_FOR_S = 1.0  # how long stored values are trusted without reading them again
 
 QUALITIES = ("best", "1080", "720", "480", "audio")
 AUDIO_FORMATS = ("m4a", "mp3")
@@ -84,24 +87,29 @@ class Settings:
 
     def __init__(self, overrides: dict[str, Any] | None = None):
         self._overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        # Every stored value, read in one query and kept for a second: a job reads several
+        # settings, a batch of small downloads reads them a hundred times a second, and a
+        # change made by another process still arrives within a second.
+        self._stored: dict[str, str] = {}
+        self._read_at = -FRESH_FOR_S
 
     def get(self, name: str) -> Any:
         spec = self._spec(name)
         if name in self._overrides:
             return _coerce(spec, self._overrides[name])
-        row = Setting.get_or_none(Setting.name == name)
-        if row is None:
+        if time.monotonic() - self._read_at >= FRESH_FOR_S:
+            self._stored = dict(Setting.select(Setting.name, Setting.value).tuples())  # type: ignore[arg-type]  # .tuples() rows
+            self._read_at = time.monotonic()
+        stored = self._stored.get(name)
+        if stored is None:
             return spec.default
         try:
-            return _coerce(spec, json.loads(row.value))
+            return _coerce(spec, json.loads(stored))
         except (SettingError, json.JSONDecodeError):
             return spec.default  # a value stored by another version: fall back, never crash
 
     def set(self, name: str, value: Any) -> None:
-        spec = self._spec(name)
-        coerced = _coerce(spec, value)
-        with Setting._meta.database.atomic():
-            Setting.replace(name=name, value=json.dumps(coerced)).execute()
+        self.set_many({name: value})
 
     def set_many(self, values: dict[str, Any]) -> None:
         """Write several settings together: one refused value leaves every one as it was."""
@@ -109,6 +117,7 @@ class Settings:
         with Setting._meta.database.atomic():
             for name, value in coerced.items():
                 Setting.replace(name=name, value=json.dumps(value)).execute()
+        self._read_at = -FRESH_FOR_S  # read again, with this change
 
     def download_dir(self) -> Path:
         chosen = self.get("download_dir")

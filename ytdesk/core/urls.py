@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
 
 MAX_URL_LENGTH = 2048  # what browsers and servers reliably accept; longer is not a real link
@@ -17,13 +18,27 @@ _SUBDOMAINS_OF_THE_SAME_SITE = ("www.", "m.", "music.", "mobile.")
 
 
 @dataclass(frozen=True)
-class UrlCheck:
-    url: str | None  # the cleaned URL when valid
-    reason: str | None  # a sentence saying what is wrong, when not
+class Accepted:
+    url: str  # the cleaned URL
+    reason: None
 
     @property
-    def ok(self) -> bool:
-        return self.url is not None
+    def ok(self) -> Literal[True]:
+        return True
+
+
+@dataclass(frozen=True)
+class Rejected:
+    url: None
+    reason: str  # a sentence saying what is wrong
+
+    @property
+    def ok(self) -> Literal[False]:
+        return False
+
+
+# Two classes, so that after `if checked.ok:` a type checker knows `url` is a str.
+UrlCheck = Accepted | Rejected
 
 
 def _shown(text: str, limit: int = 60) -> str:
@@ -34,29 +49,29 @@ def check_url(text: str) -> UrlCheck:
     """Accept an http(s) URL with a host; say plainly why anything else is refused."""
     candidate = (text or "").strip()
     if not candidate:
-        return UrlCheck(None, "The address is empty.")
+        return Rejected(None, "The address is empty.")
     if len(candidate) > MAX_URL_LENGTH:
-        return UrlCheck(None, f"The address is {len(candidate):,} characters long; "
+        return Rejected(None, f"The address is {len(candidate):,} characters long; "
                               f"a real link is at most {MAX_URL_LENGTH:,}.")
     if any(ch.isspace() or ord(ch) < 32 for ch in candidate):
-        return UrlCheck(None, f"'{_shown(candidate)}' is not a web address (it contains spaces "
+        return Rejected(None, f"'{_shown(candidate)}' is not a web address (it contains spaces "
                               "or control characters).")
     try:
         parts = urlsplit(candidate)
         host = parts.hostname
-        parts.port  # raises on a malformed port
+        parts.port  # noqa: B018 - read for its check: it raises on a malformed port
     except ValueError:
-        return UrlCheck(None, f"'{_shown(candidate)}' is not a valid web address.")
+        return Rejected(None, f"'{_shown(candidate)}' is not a valid web address.")
     scheme = parts.scheme.lower()
     if not scheme or "://" not in candidate:
-        return UrlCheck(None, f"'{_shown(candidate)}' is not a web address; "
+        return Rejected(None, f"'{_shown(candidate)}' is not a web address; "
                               "it should start with https://.")
     if scheme not in ("http", "https"):
-        return UrlCheck(None, f"'{_shown(candidate)}' is a {scheme}: address; "
+        return Rejected(None, f"'{_shown(candidate)}' is a {scheme}: address; "
                               "only http and https links can be downloaded.")
     if not host:
-        return UrlCheck(None, f"'{_shown(candidate)}' has no site name after {scheme}://.")
-    return UrlCheck(candidate, None)
+        return Rejected(None, f"'{_shown(candidate)}' has no site name after {scheme}://.")
+    return Accepted(candidate, None)
 
 
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)

@@ -7,12 +7,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from ytdesk.core import jobstore
 from ytdesk.core.models import Job
 from ytdesk.core.settings import Settings
+
 from .joblog import JobLogFile
 
 if TYPE_CHECKING:  # yt-dlp is imported by the job, on its thread, not by the window
@@ -37,6 +39,7 @@ class JobContext:
         self.job_id: int = job.id
         self.url: str = job.url
         self.kind: str = job.kind
+        self.title: str | None = job.title
         self.site: str = job.site
         self.priority: int = job.priority
         self.attempts: int = job.attempts
@@ -52,6 +55,7 @@ class JobContext:
         # and its end state says all (a write per job saved).
         self._last_db = time.monotonic()
         self.output_path: str | None = None
+        self.last_progress: Progress | None = None  # written with the end state
 
     # -- asked by the manager (its own thread) ---------------------------------------------
     def request_stop(self, reason: str) -> None:
@@ -68,7 +72,8 @@ class JobContext:
         if level >= logging.INFO:
             self.report((LOG, self.job_id, level, line))
 
-    def progress(self, p: "Progress") -> None:
+    def progress(self, p: Progress) -> None:
+        self.last_progress = p
         stamp = time.monotonic()
         complete = p.fraction is not None and p.fraction >= 1.0
         if complete or stamp - self._last_signal >= SIGNAL_INTERVAL:
@@ -83,7 +88,8 @@ class JobContext:
                 self._last_db = stamp  # skipped on a busy DB: the next report tries again
 
     def set_title(self, title: str | None) -> None:
-        if title:
+        if title and title != self.title:  # a playlist's child knows its title already
+            self.title = title
             jobstore.save_fields(self.job_id, title=title)
             self.report((TITLED, self.job_id))
 

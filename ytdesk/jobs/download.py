@@ -102,7 +102,7 @@ def _expand(ctx: JobContext, engine: Engine, container: dict[str, Any]) -> str:
     channel = container.get("channel") or container.get("uploader")
     inherited = {k: v for k, v in ctx.payload.items() if k not in _CHILD_KEYS}
     already_queued = jobstore.child_urls(ctx.job_id)  # a resumed expansion adds no twins
-    seen: set[str] = set()
+    seen: set[tuple[str | None, str | None]] = set()
     batch: list[Listed] = []
     counts = {"queued": 0, "in_library": 0, "videos": 0, "failed": 0}
 
@@ -122,16 +122,20 @@ def _expand(ctx: JobContext, engine: Engine, container: dict[str, Any]) -> str:
         batch.clear()
 
     for item in walk(engine, container):
-        if not item.url or item.url in seen:
-            continue  # a video in both a channel's Videos tab and a playlist counts once
-        seen.add(item.url)
+        # A video in both a channel's Videos tab and a playlist counts once; two feed items
+        # that share a file are still two items (yt-dlp downloads both: their raw entries
+        # differ in id or in the data smuggled into the address).
+        key = (item.entry.get("url") or item.url, item.entry.get("id"))
+        if not item.url or key in seen:
+            continue
+        seen.add(key)
         counts["videos"] += 1
         counts["failed"] += item.failure is not None
         batch.append(item)
         if len(batch) >= CHILD_BATCH:
             flush()
     flush()
-    summary = (f"{title}: {counts['videos']} videos; queued {counts['queued']}, "
+    summary = (f"{counts['videos']} videos; queued {counts['queued']}, "
                f"{counts['in_library']} already in your library.")
     if counts["failed"]:
         summary += f" {counts['failed']} could not be opened; their rows say why."

@@ -11,7 +11,8 @@ from pathlib import Path
 class JobLogFile:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = open(path, "a", encoding="utf-8", errors="replace")
+        # Open for the job's whole run (close() ends it), so not a `with` block.
+        self._file = open(path, "a", encoding="utf-8", errors="replace")  # noqa: SIM115
         self._lock = threading.Lock()  # yt-dlp may log from its own helper threads
 
     def write(self, level: int, message: str) -> str:

@@ -8,11 +8,11 @@ its event loop) should not pay.
 from __future__ import annotations
 
 import importlib
-from typing import Callable, Union
+from collections.abc import Callable
 
 KindFunction = Callable[..., str]
 
-KINDS: dict[str, Union[str, KindFunction]] = {
+KINDS: dict[str, str | KindFunction] = {
     "download": "ytdesk.jobs.download",
     "metadata": "ytdesk.jobs.metadata",
 }

@@ -13,8 +13,8 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 
@@ -68,7 +68,7 @@ class Liveness(QObject):
         self._running = running
         self._lock = QLockFile(str(_lock_path(paths, self.owner)))
         self._lock.setStaleLockTime(0)
-        self._timer = QTimer(self, interval=RENEW_EVERY_MS, timeout=self.renew)
+        self._timer = QTimer(self, interval=RENEW_EVERY_MS, timeout=self.renew)  # type: ignore[call-arg]  # Qt property/signal keywords
 
     def start(self) -> None:
         """Hold our lock file, take back what dead owners left, then renew every 5 s."""

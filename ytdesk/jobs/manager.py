@@ -10,12 +10,13 @@ after the change they announce is committed.
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ytdesk.core import jobactions, jobstore
+from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
+from ytdesk.core import jobstore
 from ytdesk.core.jobactions import ActionResult
 from ytdesk.core.jobstore import NewJob
 from ytdesk.core.paths import Paths
@@ -42,7 +43,7 @@ class JobManager(QObject):
     jobAdded = Signal(list)  # ids, one emit per enqueue call (a bulk add is one signal)
     jobChanged = Signal(int, str)  # id, status
     jobsChanged = Signal(list)  # ids whose status changed together (a bulk action)
-    jobProgress = Signal(int, float, "qint64", "qint64", float, float, str)
+    jobProgress = Signal(int, float, "qint64", "qint64", float, float, str)  # type: ignore[arg-type]  # C++ type names
     # id, fraction (-1 unknown), bytes, total (-1), speed B/s (-1), ETA s (-1), phase: what
     # it does now ("downloading", "merging"...; a slot may take only the first six)
     jobLog = Signal(int, int, str)  # id, logging level, timestamped line
@@ -230,7 +231,7 @@ class JobManager(QObject):
         if self._accepting:
             self._scheduler.resume()
 
-    # -- news from the parts -------------------------------------------------------------------------
+    # -- news from the parts -----------------------------------------------------------------------
     def _on_added(self, ids: list) -> None:
         """New jobs are stored (a direct add, a bulk add, or a playlist's children)."""
         if ids:

@@ -3,7 +3,8 @@ that asked, so no view ever waits on a query whose cost grows with the library."
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
-from typing import Callable
+from collections.abc import Callable
+from functools import partial
 
 import peewee as pw
 
@@ -51,7 +52,7 @@ class JobRunner:
             try:
                 result = self._function(ctx)
             except JobStopped as stop:
-                status = self._write(lambda: self._stopped(stop.reason))
+                status = self._write(partial(self._stopped, stop.reason))
             except Exception as exc:  # every failure ends in a sentence, never a dead thread
                 failure = classify(exc)
                 if not failure.understood:  # a 404 needs no traceback; a surprise does
@@ -86,9 +87,13 @@ class JobRunner:
 
     def _succeeded(self, result: str) -> str:
         self.context.log(logging.INFO, result)
-        jobstore.clear_hold(self.site)
+        sizes = {}
+        last = self.context.last_progress  # a quick job may never have written its bytes
+        if last is not None:
+            sizes = dict(downloaded_bytes=last.downloaded, total_bytes=last.total)
         return self._end(st.SUCCEEDED, message=result, result=result, error=None,
-                         error_kind=None, progress=1.0, output_path=self.context.output_path)
+                         error_kind=None, progress=1.0, output_path=self.context.output_path,
+                         forgive_site=self.site, **sizes)
 
     def _stopped(self, reason: str) -> str:
         if reason == "pause":

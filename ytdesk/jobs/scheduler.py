@@ -152,10 +152,9 @@ class Scheduler(QObject):
         self._running = running
         self.gate = Gate(concurrency)
         self._pool = Workers(self, threads=concurrency, name="jobs")
-        self._slots = 0
-        self._slot_lock = threading.Lock()
-        self._due = QTimer(self, singleShot=True, timeout=self.wake)
-        self._outside = QTimer(self, interval=OUTSIDE_CHECK_MS, timeout=self._check_outside)
+        self._slots = 0  # slot tasks submitted and not over (counted on this thread only)
+        self._due = QTimer(self, singleShot=True, timeout=self.wake)  # type: ignore[call-arg]  # Qt property/signal keywords
+        self._outside = QTimer(self, interval=OUTSIDE_CHECK_MS, timeout=self._check_outside)  # type: ignore[call-arg]  # Qt property/signal keywords
         self._data_version: int | None = None
         self._missed = False  # woken while every slot was busy
 
@@ -188,14 +187,6 @@ class Scheduler(QObject):
         self._pool.set_threads(value)
         self.wake()
 
-    @property
-    def slots(self) -> int:
-        return self._slot_count()
-
-    def _slot_count(self) -> int:
-        with self._slot_lock:
-            return self._slots
-
     # -- starting slots --------------------------------------------------------------------------
     def wake(self) -> None:
         """Something may be runnable: fill the free slots (each finds out for itself)."""
@@ -203,10 +194,9 @@ class Scheduler(QObject):
             return
         # A slot busy now may be about to find nothing and end just before this news
         # reaches it: when one ends, look again.
-        self._missed = self._slot_count() >= self.gate.concurrency
-        while self._slot_count() < self.gate.concurrency:
-            with self._slot_lock:
-                self._slots += 1
+        self._missed = self._slots >= self.gate.concurrency
+        while self._slots < self.gate.concurrency:
+            self._slots += 1
             self._pool.submit(run_slot, self._owner, self._settings, self._paths, self.gate,
                               self._running, pass_task=True,
                               reported=self._on_report, done=self._on_slot_done,
@@ -222,11 +212,10 @@ class Scheduler(QObject):
         log.error("a job slot stopped: %s", exc, exc_info=exc)
 
     def _on_slot_over(self, _: Any) -> None:
-        with self._slot_lock:
-            self._slots -= 1
+        self._slots -= 1
         if self._missed:
             self.wake()
-        if self._slot_count() == 0:
+        if self._slots == 0:
             self.drained.emit()
 
     def _check_outside(self) -> None:
@@ -239,7 +228,7 @@ class Scheduler(QObject):
             return
         if version != self._data_version:
             self._data_version = version
-            if self._slot_count() < self.gate.concurrency:
+            if self._slots < self.gate.concurrency:
                 self.wake()
 
     # -- what slots report -----------------------------------------------------------------------

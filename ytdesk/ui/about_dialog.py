@@ -35,9 +35,9 @@ class AboutDialog(QDialog):
                                      textInteractionFlags=(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard))
-        self.copy_button = QPushButton("Copy", clicked=self._copy)
+        self.copy_button = QPushButton("Copy", clicked=self._copy)  # type: ignore[call-overload]  # Qt property/signal keywords
         self.copy_button.setToolTip("Copy the versions, e.g. for a bug report.")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, rejected=self.reject)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, rejected=self.reject)  # type: ignore[call-overload]  # Qt property/signal keywords
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)

@@ -71,7 +71,7 @@ class AddDialog(QDialog):
         self._network = QNetworkAccessManager(self)
         self._network.setAutoDeleteReplies(True)
         self._network.finished.connect(self._thumbnail_arrived)
-        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS,
+        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS,  # type: ignore[call-arg]  # Qt property/signal keywords
                                 timeout=self._request_preview)
 
         self.address = QLineEdit(placeholderText="https://…")
@@ -96,9 +96,9 @@ class AddDialog(QDialog):
         self.quality.setAccessibleName("Quality")
         self.folder = QLineEdit(str(settings.download_dir()))
         self.folder.setAccessibleName("Save in folder")
-        choose = QPushButton("Choose…", clicked=self._choose_folder)
+        choose = QPushButton("Choose…", clicked=self._choose_folder)  # type: ignore[call-overload]  # Qt property/signal keywords
         choose.setAccessibleName("Choose the folder")
-        self.buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(  # type: ignore[call-overload]  # Qt property/signal keywords
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
             accepted=self.accept, rejected=self.reject)
         self.accept_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -235,7 +235,7 @@ class AddDialog(QDialog):
 
     @Slot(QUrl)
     def _check_redirect(self, target: QUrl) -> None:
-        reply = self.sender()
+        reply: QNetworkReply = self.sender()  # type: ignore[assignment]  # the reply it is wired to
         # Only to another web address: never file: or any other local scheme.
         if target.scheme() in ("http", "https"):
             reply.redirectAllowed.emit()
@@ -245,7 +245,7 @@ class AddDialog(QDialog):
     @Slot("qint64", "qint64")
     def _check_size(self, received: int, _total: int) -> None:
         if received > THUMBNAIL_MAX_BYTES:
-            self.sender().abort()
+            self.sender().abort()  # type: ignore[attr-defined]  # the QNetworkReply it is wired to
 
     @Slot(QNetworkReply)
     def _thumbnail_arrived(self, reply: QNetworkReply) -> None:

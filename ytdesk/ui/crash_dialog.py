@@ -14,6 +14,7 @@ import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import PySide6
 import shiboken6
@@ -60,7 +61,7 @@ class CrashDialog(QDialog):
 
         sentence = QLabel(SENTENCE)
         sentence.setWordWrap(True)
-        self._toggle = QToolButton(text="Show details", checkable=True)
+        self._toggle = QToolButton(text="Show details", checkable=True)  # type: ignore[call-arg]  # Qt property/signal keywords
         self._toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self._toggle.setArrowType(Qt.ArrowType.RightArrow)
         self._toggle.toggled.connect(self._show_details)
@@ -124,7 +125,7 @@ class CrashReporter(QObject):
         self._log_path = log_path
         self._window: QWidget | None = None
         self._dialog: CrashDialog | None = None
-        self._previous_hooks = None
+        self._previous_hooks: tuple[Any, Any] | None = None
         # Queued even on the GUI thread: the dialog is never built inside the code that
         # failed (a paint event, a model reset), only once control is back in the loop.
         self._reported.connect(self._show, Qt.ConnectionType.QueuedConnection)

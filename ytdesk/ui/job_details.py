@@ -14,6 +14,7 @@ from ytdesk.core.paths import Paths
 from ytdesk.core.settings import Settings
 from ytdesk.jobs.manager import JobManager
 from ytdesk.jobs.reader import Reader
+from ytdesk.jobs.worker import Task
 from ytdesk.ui import format as fmt
 
 from .actions import make_action
@@ -71,18 +72,18 @@ class JobDetails(QWidget):
         self._settings = settings
         self._me = manager.owner  # this process: its own starts read "started"
         self._job_id: int | None = None
-        self._ticket: int | None = None
-        self._log_ticket: int | None = None
+        self._ticket: Task | None = None
+        self._log_ticket: Task | None = None
         self._pending_lines: list[str] = []
 
-        self.error = QLabel(objectName="jobError", wordWrap=True,
+        self.error = QLabel(objectName="jobError", wordWrap=True,  # type: ignore[call-overload]  # Qt property/signal keywords
                             textFormat=Qt.TextFormat.PlainText)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.setStyleSheet("color: #c0392b; font-weight: bold;")
         self.error.hide()
         self.placeholder = QLabel(HINT, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.placeholder.setStyleSheet("color: palette(placeholder-text);")
-        self.log = QPlainTextEdit(readOnly=True, objectName="jobLog")
+        self.log = QPlainTextEdit(readOnly=True, objectName="jobLog")  # type: ignore[call-overload]  # Qt property/signal keywords
         self.log.setAccessibleName("Job log")
         self.log.setMaximumBlockCount(MAX_LOG_BLOCKS)
         self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -124,7 +125,7 @@ class JobDetails(QWidget):
         manager.jobLog.connect(self._on_log)
         manager.jobChanged.connect(self._on_changed)
         manager.jobsChanged.connect(
-            lambda ids: self._job_id in ids and self._on_changed(self._job_id, ""))
+            lambda ids: self._job_id in ids and self._on_changed(self._job_id, ""))  # type: ignore[func-returns-value,arg-type]  # a slot; its value is dropped
 
     def set_hint_shown(self, shown: bool) -> None:
         """An empty list has nothing to select: the pane then keeps quiet."""
@@ -150,14 +151,14 @@ class JobDetails(QWidget):
         self._load_detail()
         # Lines that arrive while the file is read are kept and added after it.
         self._log_ticket = self._reader.submit(read_log_tail, self._paths.job_log(job_id),
-                                               done=lambda text, j=job_id: self._log_read(j, text))
+                                               done=lambda text, j=job_id: self._log_read(j, text))  # type: ignore[misc]  # a bound default
 
     def _load_detail(self) -> None:
         job_id = self._job_id
         if self._ticket is not None:
             self._reader.forget(self._ticket)
         self._ticket = self._reader.submit(job_detail, job_id, self._me,
-                                           done=lambda d, j=job_id: self._detail_read(j, d))
+                                           done=lambda d, j=job_id: self._detail_read(j, d))  # type: ignore[misc]  # a bound default
 
     def _detail_read(self, job_id: int, detail: JobDetail | None) -> None:
         if job_id != self._job_id or detail is None:

@@ -8,7 +8,8 @@ by it (again: the other way round), the menu key opens the column menu.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QMenu, QStyle, QStyleOptionFocusRect, QWidget
+from PySide6.QtWidgets import (QHeaderView, QMenu, QStyle, QStyleOptionFocusRect,
+                               QStyleOptionHeader, QWidget)
 
 SORT_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -93,15 +94,44 @@ class JobHeader(QHeaderView):
         super().focusOutEvent(event)
 
     def paintSection(self, painter, rect: QRect, logical: int) -> None:
-        painter.save()
-        super().paintSection(painter, rect, logical)
-        painter.restore()
+        """Drawn here rather than by QHeaderView, which asks the selection model whether
+        each column is selected, row by row: with 10,000 rows selected one paint of the
+        header took 0.1 s in C++ (measured). Nothing here depends on the selection."""
+        option = QStyleOptionHeader()
+        self.initStyleOption(option)
+        option.rect = rect
+        option.section = logical
+        option.text = self._title(logical)
+        option.textAlignment = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        option.position = self._position(logical)
+        if self.isSortIndicatorShown() and self.sortIndicatorSection() == logical:
+            # Qt's own mapping: an ascending sort shows the "down" indicator.
+            option.sortIndicator = (QStyleOptionHeader.SortIndicator.SortDown
+                                    if self.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+                                    else QStyleOptionHeader.SortIndicator.SortUp)
+        if self.isEnabled():
+            option.state |= QStyle.StateFlag.State_Enabled
+        if self.window().isActiveWindow():
+            option.state |= QStyle.StateFlag.State_Active
+        self.style().drawControl(QStyle.ControlElement.CE_Header, option, painter, self)
         if self.hasFocus() and logical == self._current:
-            option = QStyleOptionFocusRect()
-            option.initFrom(self)
-            option.rect = rect.adjusted(2, 2, -2, -2)
-            self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, option,
+            focus = QStyleOptionFocusRect()
+            focus.initFrom(self)
+            focus.rect = rect.adjusted(2, 2, -2, -2)
+            self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, focus,
                                        painter, self)
+
+    def _position(self, logical: int) -> QStyleOptionHeader.SectionPosition:
+        shown = [v for v in range(self.count()) if not self.isSectionHidden(self.logicalIndex(v))]
+        visual = self.visualIndex(logical)
+        positions = QStyleOptionHeader.SectionPosition
+        if len(shown) == 1:
+            return positions.OnlyOneSection
+        if visual == shown[0]:
+            return positions.Beginning
+        if visual == shown[-1]:
+            return positions.End
+        return positions.Middle
 
     # -- columns menu ------------------------------------------------------------------------
     def column_menu(self) -> QMenu:

@@ -24,8 +24,8 @@ from ytdesk.ui import icons
 from .actions import make_action, with_shortcut
 from .job_details import JobDetails
 from .job_header import JobHeader
-from .models.job_table import (ADDED, ATTEMPTS, COLUMNS, ETA, KIND, PROGRESS, SIZE, SPEED,
-                               STATUS, TITLE, JobTableModel)
+from .models.job_table import (ADDED, ATTEMPTS, COLUMNS, ETA, KIND, PROGRESS, SIZE, SPEED, STATUS,
+                               TITLE, JobTableModel)
 from .notice import Notice
 from .progress_delegate import ProgressDelegate
 
@@ -37,6 +37,7 @@ STATUS_FILTERS = [
     ("Cancelled", (st.CANCELLED,)),
 ]
 KIND_FILTERS = [("All kinds", None), ("Downloads", "download"), ("Metadata", "metadata")]
+ACTIONS_EVERY_MS = 50
 TOTALS_EVERY_MS = 2_000
 SEARCH_DEBOUNCE_MS = 250
 # Shown unless the user asks for them: one kind of job is the rule, and attempts matter
@@ -67,6 +68,8 @@ def last_hour_text(totals: QueueTotals) -> str:
 class JobPanel(QWidget):
     totalsChanged = Signal(object)  # QueueTotals, for the status bar
     message = Signal(str)  # a sentence for the status bar
+    # The panel's actions by name. It hides QWidget.actions(), which nothing here calls.
+    actions: dict[str, QAction]  # type: ignore[assignment]
 
     def __init__(self, manager: JobManager, reader: Reader, paths: Paths, settings: Settings,
                  parent: QWidget | None = None):
@@ -78,7 +81,7 @@ class JobPanel(QWidget):
         self.open_url = QDesktopServices.openUrl
         self.model = JobTableModel(manager, reader, self)
 
-        self.stats = QLabel(objectName="jobStats")
+        self.stats = QLabel(objectName="jobStats")  # type: ignore[call-overload]  # Qt property/signal keywords
         self.status_filter = QComboBox()
         self.status_filter.setAccessibleName("Show jobs with status")
         for label, statuses in STATUS_FILTERS:
@@ -92,8 +95,8 @@ class JobPanel(QWidget):
                                 clearButtonEnabled=True)
         self.search.setAccessibleName("Search jobs")
         self.search.setToolTip(with_shortcut("Search jobs by title or address", find))
-        QShortcut(find, self, activated=self.focus_search)
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS,
+        QShortcut(find, self, activated=self.focus_search)  # type: ignore[call-overload]  # Qt property/signal keywords
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS,  # type: ignore[call-arg]  # Qt property/signal keywords
                                     timeout=self._apply_filter)
         self.search.textChanged.connect(self._search_timer.start)
         self.status_filter.currentIndexChanged.connect(self._apply_filter)
@@ -121,12 +124,16 @@ class JobPanel(QWidget):
         self.table.setSortingEnabled(True)  # the model sorts, in SQL, off the GUI thread
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
+        # What the actions may do depends on the selected jobs' statuses: looked at once per
+        # turn of the event loop, however many rows change (10,000 reloaded after a retry).
+        self._actions_timer = QTimer(self, singleShot=True, interval=ACTIONS_EVERY_MS,  # type: ignore[call-arg]  # Qt property/signal keywords
+                                     timeout=self._refresh_actions)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.dataChanged.connect(self._maybe_refresh_actions)
         self.model.modelReset.connect(self._selection_changed)
         self.model.layoutChanged.connect(self._selection_changed)
 
-        self.empty_hint = QLabel(self.table.viewport(), alignment=Qt.AlignmentFlag.AlignCenter,
+        self.empty_hint = QLabel(self.table.viewport(), alignment=Qt.AlignmentFlag.AlignCenter,  # type: ignore[call-overload]  # Qt property/signal keywords
                                  wordWrap=True, objectName="emptyHint")
         self.empty_hint.setStyleSheet("color: palette(placeholder-text); font-size: 14px;")
         self.empty_hint.hide()
@@ -172,7 +179,7 @@ class JobPanel(QWidget):
         for before, after in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(before, after)
 
-        self._totals_timer = QTimer(self, interval=TOTALS_EVERY_MS, timeout=self.refresh_totals)
+        self._totals_timer = QTimer(self, interval=TOTALS_EVERY_MS, timeout=self.refresh_totals)  # type: ignore[call-arg]  # Qt property/signal keywords
         self._totals_timer.start()
         manager.jobFinished.connect(lambda *_: self._totals_soon())
         manager.jobAdded.connect(lambda *_: self._totals_soon())
@@ -226,8 +233,17 @@ class JobPanel(QWidget):
         self.table.viewport().update()  # status icons are drawn per paint
 
     def selected_ids(self) -> list[int]:
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [job_id for job_id in (self.model.job_id_at(r) for r in rows) if job_id]
+        """The selected jobs, in list order, read from the selection's row ranges (one
+        range for select-all): never an index object per selected row."""
+        spans = sorted((r.top(), r.bottom()) for r in self.table.selectionModel().selection())  # type: ignore[attr-defined]  # a list of ranges
+        ids: list[int] = []
+        end = -1
+        for top, bottom in spans:
+            top = max(top, end + 1)  # ranges of one row overlap when columns differ
+            if top <= bottom:
+                ids.extend(self.model.ids_between(top, bottom))
+                end = bottom
+        return ids
 
     def _selected_rows(self) -> list[JobRow]:
         return [row for row in (self.model.job(i) for i in self.selected_ids()) if row]
@@ -353,7 +369,7 @@ class JobPanel(QWidget):
         self.table.setMinimumWidth(0)
 
     def column_state(self) -> bytes:
-        return COLUMNS_STATE_MARK + bytes(self.header.saveState())
+        return COLUMNS_STATE_MARK + bytes(self.header.saveState())  # type: ignore[call-overload]  # a QByteArray is a buffer
 
     def restore_column_state(self, state: bytes) -> None:
         if state.startswith(COLUMNS_STATE_MARK):
@@ -368,8 +384,10 @@ class JobPanel(QWidget):
         self._refresh_actions()
 
     def _maybe_refresh_actions(self, top: QModelIndex, bottom: QModelIndex, *_) -> None:
-        if self.table.selectionModel().hasSelection():
-            self._refresh_actions()
+        live_only = top.column() >= PROGRESS and bottom.column() <= ETA  # no status changed
+        if (not live_only and self.table.selectionModel().hasSelection()
+                and not self._actions_timer.isActive()):
+            self._actions_timer.start()
 
     def _refresh_actions(self) -> None:
         ids = self.selected_ids()

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QLabel, QLineEdit, QMainWindow, QMessageBox,
-                               QPushButton, QTabWidget, QToolBar)
+from PySide6.QtWidgets import (QCheckBox, QLabel, QLineEdit, QMainWindow, QMessageBox, QPushButton,
+                               QTabWidget, QToolBar)
 
 from ytdesk.core.jobviews import QueueTotals
 from ytdesk.core.paths import Paths
@@ -102,15 +102,15 @@ class MainWindow(QMainWindow):
             self.tabs.setTabToolTip(index, f"{title}: coming in a later version")
         self.setCentralWidget(self.tabs)
 
-        self.totals = QLabel(objectName="queueTotals")
+        self.totals = QLabel(objectName="queueTotals")  # type: ignore[call-overload]  # Qt property/signal keywords
         self.statusBar().addPermanentWidget(self.totals)
         self._last_totals = QueueTotals()
-        self._speed_timer = QTimer(self, interval=SPEED_EVERY_MS, timeout=self._refresh_status)
+        self._speed_timer = QTimer(self, interval=SPEED_EVERY_MS, timeout=self._refresh_status)  # type: ignore[call-arg]  # Qt property/signal keywords
         self._speed_timer.start()
         manager.queuePaused.connect(lambda why: self.say(f"The queue is paused: {why}", 0))
         manager.queueResumed.connect(lambda: self.say("The queue runs again."))
 
-        QShortcut(QKeySequence(FOCUS_ADDRESS), self, activated=self.focus_address)
+        QShortcut(QKeySequence(FOCUS_ADDRESS), self, activated=self.focus_address)  # type: ignore[call-overload]  # Qt property/signal keywords
         paste = QShortcut(QKeySequence(QKeySequence.StandardKey.Paste), self)
         paste.activated.connect(self.paste)
         self._restore_state()
@@ -154,8 +154,8 @@ class MainWindow(QMainWindow):
         dialog = AddDialog(self.settings, self.previews, url, self)
         if dialog.exec():
             choice = dialog.choice()
-            payload = {"quality": choice.quality, "download_dir": str(choice.download_dir)}
-            self.manager.enqueue_urls_later("download", [choice.url], payload)
+            payload = {"quality": choice.quality, "download_dir": str(choice.download_dir)}  # type: ignore[union-attr]  # set once accepted
+            self.manager.enqueue_urls_later("download", [choice.url], payload)  # type: ignore[union-attr]  # set once accepted
             self.say("Queued 1 download.")
 
     @property
@@ -191,7 +191,8 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def take_mime(self, mime: QMimeData) -> None:
-        links, files = [], []
+        links: list[str] = []
+        files: list[str] = []
         for url in mime.urls() if mime.hasUrls() else []:
             (files if url.isLocalFile() else links).append(
                 url.toLocalFile() if url.isLocalFile() else url.toString())
@@ -227,7 +228,7 @@ class MainWindow(QMainWindow):
         # The OS switched between light and dark: icons are drawn in the text colour.
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             for holder, name in self._icon_names:
-                holder.setIcon(icons.icon(name))
+                holder.setIcon(icons.icon(name))  # type: ignore[attr-defined]  # a button or an action
             self.jobs.refresh_icons()
         super().changeEvent(event)
 
@@ -258,12 +259,12 @@ class MainWindow(QMainWindow):
             self.resize(1100, 720)
         columns = self.settings.get("job_columns")
         if columns:
-            self.jobs.restore_column_state(bytes(QByteArray.fromBase64(columns.encode())))
+            self.jobs.restore_column_state(bytes(QByteArray.fromBase64(columns.encode())))  # type: ignore[call-overload]  # a QByteArray is a buffer
 
     def save_state(self) -> None:
         self.settings.set_many({
-            "window_geometry": bytes(self.saveGeometry().toBase64()).decode(),
-            "job_columns": bytes(QByteArray(self.jobs.column_state()).toBase64()).decode()})
+            "window_geometry": bytes(self.saveGeometry().toBase64()).decode(),  # type: ignore[call-overload]  # a QByteArray is a buffer
+            "job_columns": bytes(QByteArray(self.jobs.column_state()).toBase64()).decode()})  # type: ignore[call-overload]  # a QByteArray is a buffer
 
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:

@@ -10,15 +10,15 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolBut
 
 class Notice(QFrame):
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent, objectName="notice")
+        super().__init__(parent, objectName="notice")  # type: ignore[call-arg]  # Qt property/signal keywords
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet("#notice { background: palette(alternate-base); }")
         self.label = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.label.setAccessibleName("Notice")
-        self.copy_button = QPushButton("Copy path", clicked=self._copy)
-        self.close_button = QToolButton(text="✕", autoRaise=True, clicked=self.hide)
+        self.copy_button = QPushButton("Copy path", clicked=self._copy)  # type: ignore[call-overload]  # Qt property/signal keywords
+        self.close_button = QToolButton(text="✕", autoRaise=True, clicked=self.hide)  # type: ignore[call-arg]  # Qt property/signal keywords
         self.close_button.setAccessibleName("Close the notice")
         self.close_button.setToolTip("Close the notice (Esc)")
         layout = QHBoxLayout(self)

@@ -59,7 +59,7 @@ class SettingsDialog(QDialog):
             elif name == "download_dir":
                 row = QHBoxLayout()
                 row.addWidget(editor, 1)
-                choose = QPushButton("Choose…", clicked=self._choose_folder)
+                choose = QPushButton("Choose…", clicked=self._choose_folder)  # type: ignore[call-overload]  # Qt property/signal keywords
                 choose.setAccessibleName("Choose the download folder")
                 row.addWidget(choose)
                 form.addRow(f"{label}:", row)
@@ -68,7 +68,7 @@ class SettingsDialog(QDialog):
         self._shown = self.values()  # only what the user changes is written
         self.error_label = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.error_label.hide()
-        self.buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(  # type: ignore[call-overload]  # Qt property/signal keywords
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
             accepted=self.accept, rejected=self.reject)
         layout = QVBoxLayout(self)
@@ -79,7 +79,7 @@ class SettingsDialog(QDialog):
     def _editor(self, name: str, value: Any) -> QWidget:
         spec = SPECS[name]
         if spec.type is bool:
-            return QCheckBox(checked=bool(value))
+            return QCheckBox(checked=bool(value))  # type: ignore[call-overload]  # Qt property/signal keywords
         if spec.choices:
             combo = QComboBox()
             labels = CHOICE_LABELS.get(name, {})
@@ -93,10 +93,10 @@ class SettingsDialog(QDialog):
             box.setValue(int(value))
             return box
         if spec.type is float:
-            box = QDoubleSpinBox(decimals=2, maximum=SECONDS_MAXIMUM, suffix=" s")
-            box.setMinimum(float(spec.minimum or 0))
-            box.setValue(float(value))
-            return box
+            seconds = QDoubleSpinBox(decimals=2, maximum=SECONDS_MAXIMUM, suffix=" s")
+            seconds.setMinimum(float(spec.minimum or 0))
+            seconds.setValue(float(value))
+            return seconds
         edit = QLineEdit(str(value))
         if name == "download_dir":
             edit.setPlaceholderText(str(default_download_dir()))
@@ -113,7 +113,7 @@ class SettingsDialog(QDialog):
             elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
                 found[name] = editor.value()
             else:
-                found[name] = editor.text().strip()
+                found[name] = editor.text().strip()  # type: ignore[attr-defined]  # a QLineEdit
         return found
 
     def accept(self) -> None:
@@ -148,7 +148,7 @@ class SettingsDialog(QDialog):
 
     @Slot()
     def _choose_folder(self) -> None:
-        editor = self.editors["download_dir"]
+        editor: QLineEdit = self.editors["download_dir"]  # type: ignore[assignment]  # _editor made it a QLineEdit
         chosen = QFileDialog.getExistingDirectory(
             self, "Save videos in", editor.text() or str(default_download_dir()))
         if chosen:

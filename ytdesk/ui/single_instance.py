@@ -18,7 +18,7 @@ import stat
 from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QObject, QTimer, Signal, Slot
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def server_name(data_dir: Path, user: str | None = None) -> str:
     no other user can plant a socket of the same name first, and logging out clears a
     stale one. Otherwise Qt puts the name in the temp folder (per user on macOS)."""
     who = user if user is not None else getpass.getuser()
-    digest = hashlib.sha256(f"{who}\0{data_dir}".encode("utf-8")).hexdigest()[:16]
+    digest = hashlib.sha256(f"{who}\0{data_dir}".encode()).hexdigest()[:16]
     name = f"ytdesk-{digest}"
     runtime_dir = os.environ.get("XDG_RUNTIME_DIR") if os.name == "posix" else None
     if runtime_dir and _is_private_folder(Path(runtime_dir)):
@@ -154,7 +154,7 @@ class InstanceServer(QObject):
             return False
         if self._server.listen(self._name):
             return True
-        if self._server.serverError() == QLocalServer.SocketError.AddressInUseError:
+        if self._server.serverError() == QAbstractSocket.SocketError.AddressInUseError:
             log.info("a previous ytdesk left %s behind; taking it over", self._name)
             QLocalServer.removeServer(self._name)
             if self._server.listen(self._name):

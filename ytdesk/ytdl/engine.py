@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from yt_dlp.postprocessor.common import PostProcessor
 from yt_dlp.utils import sanitize_url
@@ -125,7 +126,7 @@ class Engine:
     def close(self) -> None:
         warm.give_back(self.ydl)
 
-    def __enter__(self) -> "Engine":
+    def __enter__(self) -> Engine:
         return self
 
     def __exit__(self, *exc) -> None:

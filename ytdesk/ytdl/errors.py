@@ -93,7 +93,7 @@ def clean_message(text: str) -> str:
 
 def _chain(exc: BaseException):
     seen: set[int] = set()
-    stack = [exc]
+    stack: list[BaseException | None] = [exc]
     while stack:
         current = stack.pop()
         if current is None or id(current) in seen:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 # yt-dlp picks the best streams within the limit and merges video+audio with ffmpeg;
 # the fallbacks keep a video downloadable when only a single muxed file exists.

@@ -8,8 +8,9 @@ bar that only moves forward and ends full, and a word for what is happening now.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .errors import JobStopped
 

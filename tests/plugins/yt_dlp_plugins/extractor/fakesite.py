@@ -148,7 +148,8 @@ class FakeSiteChannelIE(_FakeSiteBaseIE):
         data = self._api(base, f'channel/{channel_id}', channel_id, note='Downloading channel JSON')
         name = data.get('name')
         entries = [
-            self.url_result(tab['url'], FakeSiteChannelTabIE, channel_id, f'{name} - {tab_name.title()}')
+            self.url_result(tab['url'], FakeSiteChannelTabIE, channel_id,
+                            f'{name} - {tab_name.title()}')
             for tab_name, tab in (data.get('tabs') or {}).items()
             if tab.get('count') and url_or_none(tab.get('url'))
         ]
