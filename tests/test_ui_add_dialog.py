@@ -99,7 +99,8 @@ def test_something_that_is_not_an_address_cannot_be_added(qtbot, open_dialog, si
     assert dialog.choice() is None
 
 
-def test_a_relative_folder_cannot_be_chosen(qtbot, open_dialog, site):
+def test_a_relative_folder_cannot_be_chosen(qtbot, site, open_dialog):
+    # `site` first: it stops last, after the dialog's preview (still under way) has ended.
     dialog = open_dialog(site.video_url("v1"))
     dialog.folder.setText("videos")
     assert not dialog.accept_button.isEnabled()

@@ -183,7 +183,9 @@ def job_ids(flt: JobFilter, order: JobOrder = JobOrder()) -> list[int]:
         first = (expression.desc(nulls="LAST") if order.descending
                  else expression.asc(nulls="LAST"))
         query = query.order_by(first, newest_first)
-    return [row[0] for row in query.tuples()]
+    # Straight from SQLite's cursor: peewee's row handling costs far more than the query
+    # (10,000 ids: 11 ms against 1.6 ms), and the window waits for this list at start-up.
+    return [row[0] for row in Job._meta.database.execute(query).fetchall()]
 
 
 def job_rows(ids: list[int]) -> list[JobRow]:

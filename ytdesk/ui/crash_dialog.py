@@ -9,11 +9,9 @@ running on other threads are not touched.
 from __future__ import annotations
 
 import logging
-import platform
 import sys
 import threading
 import traceback
-from importlib import metadata
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -36,6 +34,9 @@ MAX_REPORTS_SHOWN = 20  # an error repeating on every repaint must not grow the 
 
 def versions() -> str:
     """The versions a bug report needs, one per line."""
+    import platform  # here, not at start-up: only a bug report needs them
+    from importlib import metadata
+
     try:
         # From the installed metadata, not by importing yt_dlp (only ytdesk.ytdl does that).
         yt_dlp = metadata.version("yt-dlp")

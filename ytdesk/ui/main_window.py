@@ -3,6 +3,8 @@ bar with queue totals, and drops or pastes of links anywhere on it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QLabel, QLineEdit, QMainWindow, QMessageBox, QPushButton,
@@ -13,7 +15,6 @@ from ytdesk.core.paths import Paths
 from ytdesk.core.settings import Settings
 from ytdesk.core.urls import check_url
 from ytdesk.jobs.manager import JobManager
-from ytdesk.jobs.preview_task import PreviewService
 from ytdesk.jobs.reader import Reader
 from ytdesk.ui import format as fmt
 from ytdesk.ui import icons
@@ -21,6 +22,9 @@ from ytdesk.ui import icons
 from .actions import make_action, with_shortcut
 from .dropped import urls_in
 from .job_panel import JobPanel
+
+if TYPE_CHECKING:
+    from ytdesk.jobs.preview_task import PreviewService
 
 SPEED_EVERY_MS = 1_000
 FOCUS_ADDRESS = "Ctrl+L"
@@ -51,7 +55,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.paths = paths
         self.reader = Reader(self)
-        self.previews = PreviewService(self)
+        self._previews: PreviewService | None = None
         self.setWindowTitle("ytdesk")
         self.setWindowIcon(icons.app_icon())
         self.setAcceptDrops(True)
@@ -153,6 +157,16 @@ class MainWindow(QMainWindow):
             payload = {"quality": choice.quality, "download_dir": str(choice.download_dir)}  # type: ignore[union-attr]  # set once accepted
             self.manager.enqueue_urls_later("download", [choice.url], payload)  # type: ignore[union-attr]  # set once accepted
             self.say("Queued 1 download.")
+
+    @property
+    def previews(self) -> PreviewService:
+        """The add dialog's previews, made when it first opens: the window needs none, and
+        making them looks up ffmpeg (a process run) on this thread."""
+        if self._previews is None:
+            from ytdesk.jobs.preview_task import PreviewService
+
+            self._previews = PreviewService(self)
+        return self._previews
 
     def add_text(self, text: str, local_files: list[str] | None = None) -> None:
         """Find every link in dropped or pasted text (off the GUI thread), then queue them."""

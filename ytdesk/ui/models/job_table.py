@@ -327,6 +327,8 @@ class JobTableModel(QAbstractTableModel):
 
     def _want(self, row: int) -> None:
         """Ask for the page around `row` (once): the view is about to show it."""
+        if self._ids[row] in self._asked:
+            return  # on its way: every cell and role of a loading row asks, on every paint
         start = (row // PAGE) * PAGE
         page = [i for i in self._ids[start:start + PAGE]
                 if i not in self._rows and i not in self._asked]
