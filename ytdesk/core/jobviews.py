@@ -15,6 +15,7 @@ import peewee as pw
 
 from . import jobstates as st
 from .clock import now
+from .db import bound
 from .models import Job, JobEvent
 
 # yt-dlp appends data for its own use to an address as `#__youtubedl_smuggle=<json>`.
@@ -185,7 +186,7 @@ def job_ids(flt: JobFilter, order: JobOrder = JobOrder()) -> list[int]:
         query = query.order_by(first, newest_first)
     # Straight from SQLite's cursor: peewee's row handling costs far more than the query
     # (10,000 ids: 11 ms against 1.6 ms), and the window waits for this list at start-up.
-    return [row[0] for row in Job._meta.database.execute(query).fetchall()]
+    return [row[0] for row in bound().execute(query).fetchall()]
 
 
 def job_rows(ids: list[int]) -> list[JobRow]:

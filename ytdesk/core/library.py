@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import peewee as pw
 
 from .clock import now
+from .db import transaction
 from .models import Channel, Video
 
 # Parts of yt-dlp's info dict that are signed, expiring URLs or per-request noise: they
@@ -154,7 +155,7 @@ def _channel_ref(info: dict[str, Any]) -> int | None:
 def upsert_videos(infos: Iterable[dict[str, Any]], only_new: bool = False) -> UpsertCounts:
     """Insert new videos, update changed ones (only when something changed), count each."""
     counts = UpsertCounts()
-    with Video._meta.database.atomic():
+    with transaction():
         for info in infos:
             counts.add(_upsert_one(info, only_new=only_new))
     return counts
@@ -195,7 +196,7 @@ def _field_name(column: str) -> str:
 def record_download(info: dict[str, Any], filepath: str, format_id: str | None) -> None:
     """Mark a video downloaded, with its file, in the same transaction as its metadata."""
     size = os.path.getsize(filepath) if os.path.exists(filepath) else None
-    with Video._meta.database.atomic():
+    with transaction():
         _upsert_one(info, filepath=filepath, filesize=size, format=format_id,
                     downloaded_at=now())
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .db import transaction
 from .models import Setting
 from .paths import default_download_dir
 
@@ -114,7 +115,7 @@ class Settings:
     def set_many(self, values: dict[str, Any]) -> None:
         """Write several settings together: one refused value leaves every one as it was."""
         coerced = {name: _coerce(self._spec(name), value) for name, value in values.items()}
-        with Setting._meta.database.atomic():
+        with transaction():
             for name, value in coerced.items():
                 Setting.replace(name=name, value=json.dumps(value)).execute()
         self._read_at = -FRESH_FOR_S  # read again, with this change
