@@ -138,3 +138,11 @@ def test_many_jobs_leaving_garbage_on_pool_threads_do_not_crash(home, manager, q
     home.settings.set("per_site_concurrency", 3)
     wait_until_idle(qtbot, manager)
     assert {job(i).status for i in ids} == {"succeeded"}
+
+
+def test_after_warming_up_what_start_up_made_is_kept_out_of_full_collections(manager, qtbot):
+    import gc
+
+    qtbot.waitUntil(lambda: manager.warmed_up, timeout=30_000)
+    assert "yt_dlp" in __import__("sys").modules  # imported off the GUI thread
+    assert gc.get_freeze_count() > 0

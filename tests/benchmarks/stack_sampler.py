@@ -10,6 +10,7 @@ that called into C++: both are the places to fix.
 from __future__ import annotations
 
 import collections
+import gc
 import sys
 import threading
 import time
@@ -24,14 +25,37 @@ class StackSampler:
         self._samples: list[tuple[float, tuple[str, ...]]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="stack-sampler", daemon=True)
+        # Garbage collections hold the GIL from start to end, on whatever thread they fall:
+        # the GUI thread cannot run Python meanwhile, and no stack sample can be taken.
+        self.collections: list[tuple[float, float, int, str]] = []  # start, end, gen, thread
+        self._collecting: dict[int, float] = {}
 
     def start(self) -> StackSampler:
+        gc.callbacks.append(self._on_gc)
         self._thread.start()
         return self
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+        gc.callbacks.remove(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        ident = threading.get_ident()
+        if phase == "start":
+            self._collecting[ident] = time.perf_counter()
+        elif ident in self._collecting:
+            began = self._collecting.pop(ident)
+            self.collections.append((began, time.perf_counter(), info["generation"],
+                                     threading.current_thread().name))
+
+    def collections_during(self, windows: Iterable[tuple[float, float]],
+                           over_ms: float = 5.0) -> list[str]:
+        spans = list(windows)
+        return [f"gc generation {gen} on {thread}: {(end - start) * 1000:.1f} ms"
+                for start, end, gen, thread in self.collections
+                if (end - start) * 1000 > over_ms
+                and any(s <= end and start <= e for s, e in spans)]
 
     def _run(self) -> None:
         while not self._stop.is_set():

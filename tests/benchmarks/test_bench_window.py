@@ -9,6 +9,8 @@ comes with its cause.
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QMimeData, Qt
 from report import report
 from stack_sampler import StackSampler, stall_windows
@@ -19,6 +21,9 @@ from ytdesk.core.models import Job
 from ytdesk.ui.main_window import MainWindow
 
 SAMPLE_OVER_MS = 30
+# Sampling takes the GIL a thousand times a second: it finds causes, and it can add to
+# the stalls it watches. YTDESK_BENCH_SAMPLE=0 measures without it.
+SAMPLE = os.environ.get("YTDESK_BENCH_SAMPLE", "1") != "0"
 
 
 class Measured:
@@ -30,18 +35,23 @@ class Measured:
         self.sampler = StackSampler()
 
     def __enter__(self) -> Measured:
-        self.sampler.start()
+        if SAMPLE:
+            self.sampler.start()
         self.probe.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.probe.stop()
+        if not SAMPLE:
+            return
         self.sampler.stop()
         slow = stall_windows(self.probe.spans, SAMPLE_OVER_MS)
         if slow:
             print(f"\n{self.name}: {len(slow)} gaps over {SAMPLE_OVER_MS} ms; the GUI thread "
                   "was in:")
             for line in self.sampler.during(slow):
+                print("   ", line)
+            for line in self.sampler.collections_during(slow):
                 print("   ", line)
 
 
@@ -58,6 +68,9 @@ def show(window, qtbot) -> None:
     window.resize(1100, 720)
     window.show()
     qtbot.waitExposed(window)
+    # The idle baseline is taken after start-up's own work (importing yt-dlp, freezing
+    # what lasts), as a user meets the window a few seconds after it opened.
+    qtbot.waitUntil(lambda: window.manager.warmed_up, timeout=30_000)
 
 
 def report_stall(name: str, measured: Measured, baseline: StallProbe) -> None:

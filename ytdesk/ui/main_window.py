@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QLabel, QLineEdit, QMainWindow, QMessageBox, QPushButton,
-                               QTabWidget, QToolBar)
+                               QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from ytdesk.core.jobviews import QueueTotals
 from ytdesk.core.paths import Paths
@@ -22,6 +22,7 @@ from ytdesk.ui import icons
 from .actions import make_action, with_shortcut
 from .dropped import urls_in
 from .job_panel import JobPanel
+from .paused_banner import PausedBanner
 
 if TYPE_CHECKING:
     from ytdesk.jobs.preview_task import PreviewService
@@ -100,7 +101,15 @@ class MainWindow(QMainWindow):
         for title, text in COMING.items():
             index = self.tabs.addTab(_coming_page(text), title)
             self.tabs.setTabToolTip(index, f"{title}: coming in a later version")
-        self.setCentralWidget(self.tabs)
+        self.paused_banner = PausedBanner()
+        self.paused_banner.resumeRequested.connect(manager.resume_queue)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.paused_banner)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
 
         self.totals = QLabel(objectName="queueTotals")  # type: ignore[call-overload]  # Qt property/signal keywords
         self.statusBar().addPermanentWidget(self.totals)
@@ -234,9 +243,11 @@ class MainWindow(QMainWindow):
 
     # -- status bar --------------------------------------------------------------------------------
     def _queue_paused(self, why: str) -> None:
+        self.paused_banner.show_reason(why)
         self.say(f"The queue is paused: {why}", 0)
 
     def _queue_resumed(self) -> None:
+        self.paused_banner.hide()
         self.say("The queue runs again.")
 
     def say(self, text: str, timeout_ms: int = 8_000) -> None:

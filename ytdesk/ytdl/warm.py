@@ -56,6 +56,25 @@ IDLE_PER_KEY = 4  # more than the busiest concurrency needs; extra instances are
 _lock = threading.Lock()
 _making = threading.Lock()
 _idle: dict[str, list[YoutubeDL]] = {}
+_alive = 0  # instances made and not closed (lent or idle)
+
+
+def instances() -> int:
+    """How many instances exist now, lent or idle."""
+    return _alive
+
+
+def _made() -> None:
+    global _alive
+    with _lock:
+        _alive += 1
+
+
+def _close(ydl: YoutubeDL) -> None:
+    global _alive
+    ydl.close()
+    with _lock:
+        _alive -= 1
 
 
 def _key(options: dict[str, Any]) -> str:
@@ -65,6 +84,7 @@ def _key(options: dict[str, Any]) -> str:
 def borrow(options: dict[str, Any]) -> YoutubeDL:
     """An instance set up for `options`, for the calling thread alone until `give_back`."""
     if isinstance(options.get("download_archive"), (str, os.PathLike)):
+        _made()
         return DesktopYoutubeDL(dict(options))  # an archive file is read once, at construction
     key = _key(options)
     with _lock:
@@ -73,6 +93,7 @@ def borrow(options: dict[str, Any]) -> YoutubeDL:
     if ydl is None:
         with _making:
             ydl = DesktopYoutubeDL(dict(options))  # it keeps and changes the dict it is given
+        _made()
         ydl._ytdesk_key = key
         return ydl
     _lend(ydl, options)
@@ -82,7 +103,7 @@ def borrow(options: dict[str, Any]) -> YoutubeDL:
 def give_back(ydl: YoutubeDL) -> None:
     """The job is over: keep the instance for the next job with the same key."""
     if ydl.params.get("cookiefile") is not None:
-        ydl.close()  # saves the cookie file, as `yt-dlp` does at exit
+        _close(ydl)  # saves the cookie file, as `yt-dlp` does at exit
         return  # and the next job reads it afresh
     key = getattr(ydl, "_ytdesk_key", None)
     with _lock:
@@ -90,7 +111,7 @@ def give_back(ydl: YoutubeDL) -> None:
         if spare is not None and len(spare) < IDLE_PER_KEY:
             spare.append(ydl)
             return
-    ydl.close()
+    _close(ydl)
 
 
 def _lend(ydl: YoutubeDL, options: dict[str, Any]) -> None:
@@ -137,4 +158,4 @@ def forget_all() -> None:
         spares = [ydl for spare in _idle.values() for ydl in spare]
         _idle.clear()
     for ydl in spares:
-        ydl.close()
+        _close(ydl)
