@@ -105,13 +105,14 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
         if said.get(job_id) == status:
             return  # a running job that learned its title: said already
         said[job_id] = status
-        job = Job.get_or_none(Job.id == job_id)
-        if job is None:
+        row = jobstore.outline(job_id)
+        if row is None:
             return
-        label = job.title or job.url
-        detail = f": {job.error}" if status in (st.FAILED, st.WAITING) and job.error else ""
-        if status == st.SUCCEEDED and job.result:
-            detail = f": {job.result}"
+        title, url, error, result = row
+        label = title or url
+        detail = f": {error}" if status in (st.FAILED, st.WAITING) and error else ""
+        if status == st.SUCCEEDED and result:
+            detail = f": {result}"
         _say(f"job {job_id} {status}  {label}{detail}")
         if status in st.FINISHED:
             outcome[job_id] = status
