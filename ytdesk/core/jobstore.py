@@ -129,9 +129,10 @@ def next_due() -> float | None:
     return min(due) if due else None
 
 
-# What a line about a job says: read for every start and end of a batch on the thread that
-# also hands out the GIL to the downloads, so it skips building a query (a peewee query
-# cost about 1.5 ms there, the whole per-item budget of a small download). Constant SQL.
+# What a line about a job says: read for every start and end of a batch, on the thread that
+# competes with the downloads for the GIL, so it skips peewee: `Job.get_or_none` costs
+# 0.24 ms alone (and about 1.5 ms of a batch's wall time per call under py-spy), this
+# 0.004 ms. Constant SQL, bound values.
 _OUTLINE = "SELECT title, url, error, result FROM job WHERE id = ?"
 
 
