@@ -5,6 +5,7 @@ whole document as one string (478 MB, 5 s). Memory now stays flat whatever the c
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
@@ -57,15 +58,17 @@ _encode_text = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=Fa
 
 
 def _value(value: Any) -> str:
+    """One value as json.dumps writes it (the common types first, by their exact type)."""
+    kind = type(value)
+    if kind is str:
+        return _encode_text(value)
     if value is None:
         return "null"
-    if isinstance(value, str):
-        return _encode_text(value)
-    if value is True or value is False:
-        return "true" if value else "false"
-    if isinstance(value, int):
+    if kind is int:
         return int.__repr__(value)
-    return json.dumps(value, ensure_ascii=False)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)  # bool, NaN, infinity, anything else
 
 
 def write_json_array(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
