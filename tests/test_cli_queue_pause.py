@@ -44,6 +44,12 @@ def test_run_until_idle_stops_with_exit_3_when_the_folder_cannot_be_written(
     assert job(1).status == job(2).status == "queued" and job(1).attempts == 0
     assert queuestate.paused_reason().startswith("ytdesk cannot make the folder")
 
+    assert main([*blocked, "jobs"]) == 0  # the listing says why nothing starts
+    captured = capsys.readouterr()
+    assert "the queue is paused: ytdesk cannot make the folder" in captured.err
+    assert f"ytdesk-cli --data-dir {data_dir} resume" in captured.err
+    assert len(captured.out.splitlines()) == 2
+
     # The next run sees the pause kept in the library: it starts nothing and says so.
     site.reset_counters()
     assert main([*home.cli_args(), "run", "--until-idle"]) == 3

@@ -194,6 +194,10 @@ def cmd_jobs(args, paths: Paths, settings: Settings) -> int:
         listings.write_json_array(rows, sys.stdout)
         sys.stdout.flush()
         return EXIT_OK
+    paused = queuestate.paused_reason()
+    if paused:  # why queued jobs do not start, where a person looks (stdout stays rows)
+        _complain(f"the queue is paused: {paused}")
+        _complain(f"once that is fixed, resume it with: {_resume_command(args)}")
     for row in rows:
         progress = f"{row['progress'] * 100:5.1f}%" if row["progress"] is not None else "     -"
         line = (f"{row['id']}\t{row['status']:<9}\t{row['kind']}\t{progress}\t"
