@@ -7,7 +7,7 @@ import re
 import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -64,16 +64,33 @@ def close_thread_connection() -> None:
 QUICK_BUSY_TIMEOUT_MS = 50
 
 
-@contextmanager
-def without_waiting() -> Iterator[None]:
+def without_waiting() -> AbstractContextManager[None]:
     """Writes that may be skipped (progress): give up after 50 ms on a locked DB instead
     of the usual 15 s, so a download never stalls behind another program's lock."""
+    return waiting_at_most(QUICK_BUSY_TIMEOUT_MS)
+
+
+@contextmanager
+def waiting_at_most(milliseconds: int) -> Iterator[None]:
+    """The calling thread's writes wait at most this long for another connection's write
+    lock, instead of the usual 15 s."""
     database = bound()
-    database.execute_sql(f"PRAGMA busy_timeout = {QUICK_BUSY_TIMEOUT_MS}")
+    database.execute_sql(f"PRAGMA busy_timeout = {int(milliseconds)}")  # an int: not text
     try:
         yield
     finally:
         database.execute_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True when a write failed only because another connection holds the library's write
+    lock (another program, or another ytdesk writing for longer than the busy timeout):
+    worth waiting out, not a failure."""
+    if not isinstance(exc, (pw.OperationalError, sqlite3.OperationalError)):
+        return False
+    text = str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text \
+        or "database is busy" in text
 
 
 def migrations_dir() -> Path:

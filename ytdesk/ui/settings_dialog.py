@@ -144,7 +144,9 @@ class SettingsDialog(QDialog):
         return None
 
     def _write(self, changed: dict[str, Any]) -> None:
-        self._settings.set_many(changed)  # a value refused halfway changes nothing
+        # In effect at once, written off the GUI thread (the library may be busy); a value
+        # refused halfway changes nothing.
+        self._manager.save_settings(changed)
 
     @Slot()
     def _choose_folder(self) -> None:
