@@ -81,11 +81,6 @@ class PresetOptions:
         """A copy with some options changed, checked like any other."""
         return options_from_json({**self.to_json(), **values})
 
-    def differences(self, other: PresetOptions) -> dict[str, Any]:
-        """The options whose value differs from `other`'s (the overrides of a download)."""
-        mine, theirs = self.to_json(), other.to_json()
-        return {name: value for name, value in mine.items() if theirs.get(name) != value}
-
 
 _KNOWN = {f.name for f in fields(PresetOptions)} - {"extra"}
 
