@@ -67,3 +67,20 @@ def test_the_builder_takes_only_what_a_preset_decides():
     assert "retries" not in params and "paths" not in params  # ytdesk's own, not a preset's
     params["postprocessors"].clear()  # a copy: the next build is whole again
     assert preset_params(presets.get("podcast").options, "http://127.0.0.1:9/")["postprocessors"]
+
+
+def test_a_speed_limit_holds_the_download_back(site, home, one_at_a_time, qtbot):
+    """A lower bound from the file's size and the limit: throttled, it cannot be faster
+    (a bound that a slow machine only makes easier, never flaky)."""
+    import time
+
+    def timed(url: str, overrides: dict) -> tuple[float, int]:
+        start = time.perf_counter()
+        job_id = one_at_a_time.enqueue("download", url, {"overrides": overrides})
+        wait_until_idle(qtbot, one_at_a_time)
+        assert job(job_id).status == "succeeded", job(job_id).error
+        return time.perf_counter() - start, Path(job(job_id).output_path).stat().st_size
+
+    limit = 256 * 1024
+    held, size = timed(site.video_url("v3"), {"limit_rate": limit})
+    assert held >= 0.8 * size / limit
