@@ -123,4 +123,15 @@ class SiteHold(BaseModel):
     reason = pw.TextField(null=True)
 
 
-MODELS = [Setting, Channel, Video, Job, JobEvent, SiteHold]
+class Preset(BaseModel):
+    """A user's named set of download options (the built-in ones live in presets.py)."""
+
+    id = pw.AutoField()
+    name = pw.CharField(unique=True)  # short and stable, for scripts: "phone-480"
+    title = pw.TextField()  # what people read: "Phone, 480p"
+    options = pw.TextField()  # JSON, checked by preset_options when read
+    created_at = pw.FloatField(default=now)
+    updated_at = pw.FloatField(default=now)
+
+
+MODELS = [Setting, Channel, Video, Job, JobEvent, SiteHold, Preset]

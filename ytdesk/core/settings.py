@@ -35,6 +35,9 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("download_dir", str, "", "Folder videos are saved in (empty: Videos/ytdesk)."),
     SettingSpec("quality", str, "best", "Default quality for new downloads.", QUALITIES),
     SettingSpec("audio_format", str, "m4a", "Format of audio-only downloads.", AUDIO_FORMATS),
+    SettingSpec("default_preset", str, "best", "The preset new downloads use."),
+    SettingSpec("sponsorblock_api", str, "", "SponsorBlock's address (empty: "
+                "https://sponsor.ajay.app, yt-dlp's default)."),
     SettingSpec("concurrency", int, 3, "Downloads running at once.", minimum=1),
     SettingSpec("per_site_concurrency", int, 2, "Downloads running at once from one site.",
                 minimum=1),

@@ -14,13 +14,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from ytdesk.core import jobstore, library
+from ytdesk.core import jobstore, library, presets
 from ytdesk.core.library import Identity
+from ytdesk.core.preset_options import PresetOptions
 from ytdesk.core.settings import Settings
 from ytdesk.ytdl import warm
 from ytdesk.ytdl.engine import Engine
 from ytdesk.ytdl.listing import Listed, walk
-from ytdesk.ytdl.options import DownloadChoice
 
 from .context import JobContext
 
@@ -31,10 +31,21 @@ ERROR_KIND = "error_kind"  # payload: that failure's kind (errors.PERMANENT, ...
 _CHILD_KEYS = (FROM_LIST, LISTING_ERROR, ERROR_KIND)
 
 
-def choice_of(ctx: JobContext) -> DownloadChoice:
-    return DownloadChoice(quality=ctx.payload.get("quality") or ctx.settings.get("quality"),
-                          audio_format=ctx.payload.get("audio_format")
-                          or ctx.settings.get("audio_format"))
+PRESET = "preset"  # payload: the preset's short name (else the default preset)
+OVERRIDES = "overrides"  # payload: options changed for this download only
+
+
+def options_of(payload: dict[str, Any], settings: Settings) -> PresetOptions:
+    """What a download runs with: its preset as it is now, with its own changes (a
+    preset deleted meanwhile falls back to the default). Older jobs name a quality and
+    an audio format instead: those are changes to the default preset."""
+    name = presets.usable(payload.get(PRESET) or settings.get("default_preset"))
+    changes = {key: payload[key] for key in ("quality", "audio_format") if payload.get(key)}
+    overrides = payload.get(OVERRIDES)
+    if isinstance(overrides, dict):
+        changes.update(overrides)
+    options = presets.get(name).options
+    return options.changed(**changes) if changes else options
 
 
 def download_dir_of(ctx: JobContext) -> Path:
@@ -43,7 +54,8 @@ def download_dir_of(ctx: JobContext) -> Path:
 
 
 def engine_for(ctx: JobContext, **extra: Any) -> Engine:
-    return Engine(download_dir=download_dir_of(ctx), choice=choice_of(ctx), log=ctx.log,
+    return Engine(download_dir=download_dir_of(ctx), preset=options_of(ctx.payload, ctx.settings),
+                  sponsorblock_api=ctx.settings.get("sponsorblock_api") or None, log=ctx.log,
                   progress=ctx.progress, should_stop=ctx.stop_reason,
                   socket_timeout=ctx.settings.get("socket_timeout"), **extra)
 
@@ -55,8 +67,9 @@ def prepare(settings: Settings, count: int) -> None:
     running made theirs: only the missing ones are made."""
     missing = min(count, warm.IDLE_PER_KEY) - warm.instances()
     engines = [Engine(download_dir=settings.download_dir(),
-                      choice=DownloadChoice(quality=settings.get("quality"),
-                                            audio_format=settings.get("audio_format")),
+                      preset=options_of({"quality": settings.get("quality"),
+                                         "audio_format": settings.get("audio_format")},
+                                        settings),
                       log=_ignore, socket_timeout=settings.get("socket_timeout"))
                for _ in range(max(0, missing))]
     for engine in engines:

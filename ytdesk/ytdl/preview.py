@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ytdesk.core.preset_options import PresetOptions
 from ytdesk.core.urls import check_url
 
 from .engine import Engine
 from .errors import JobStopped
 from .listing import walk
-from .options import DownloadChoice
 
 MAX_COUNTED = 10_000  # beyond this a count costs minutes of paging; "more than" is enough
 STALE = "stale"
@@ -56,7 +56,7 @@ def preview(url: str, *, should_stop: Callable[[], bool],
         return STALE if should_stop() else None
 
     # Nothing is written: the engine always builds download options, which need a folder.
-    with Engine(download_dir=Path(tempfile.gettempdir()), choice=DownloadChoice(),
+    with Engine(download_dir=Path(tempfile.gettempdir()), preset=PresetOptions(),
                 log=_log, should_stop=stop_reason, socket_timeout=socket_timeout,
                 use_archive=False) as engine:
         info = engine.probe(checked.url)

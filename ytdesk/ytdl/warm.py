@@ -31,6 +31,11 @@ PER_JOB = frozenset({
     "paths", "outtmpl", "format", "postprocessors", "merge_output_format", "noplaylist",
     "ignoreerrors", "overwrites", "continuedl", "nopart", "retries", "fragment_retries",
     "file_access_retries", "trim_file_name", "windowsfilenames", "ratelimit",
+    # A preset's choices that yt-dlp reads when it uses them, not when it is made (proxy
+    # and browser cookies are read at construction: they stay in the key).
+    "format_sort", "final_ext", "writesubtitles", "writeautomaticsub", "subtitleslangs",
+    "subtitlesformat", "writethumbnail", "writedescription", "writeinfojson",
+    "sleep_interval", "max_sleep_interval",
 })
 # yt-dlp's options that print a video's fields (--get-title and friends).
 _FORCED_FIELDS = ("forcetitle", "forceid", "forceurl", "forcethumbnail", "forcedescription",
