@@ -17,8 +17,6 @@ from .paths import default_download_dir
 
 FRESH_FOR_S = 1.0  # how long stored values are trusted without reading them again
 
-QUALITIES = ("best", "1080", "720", "480", "audio")
-AUDIO_FORMATS = ("m4a", "mp3")
 
 
 @dataclass(frozen=True)
@@ -33,8 +31,6 @@ class SettingSpec:
 
 SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("download_dir", str, "", "Folder videos are saved in (empty: Videos/ytdesk)."),
-    SettingSpec("quality", str, "best", "Default quality for new downloads.", QUALITIES),
-    SettingSpec("audio_format", str, "m4a", "Format of audio-only downloads.", AUDIO_FORMATS),
     SettingSpec("default_preset", str, "best", "The preset new downloads use."),
     SettingSpec("sponsorblock_api", str, "", "SponsorBlock's address (empty: "
                 "https://sponsor.ajay.app, yt-dlp's default)."),

@@ -67,9 +67,7 @@ def prepare(settings: Settings, count: int) -> None:
     running made theirs: only the missing ones are made."""
     missing = min(count, warm.IDLE_PER_KEY) - warm.instances()
     engines = [Engine(download_dir=settings.download_dir(),
-                      preset=options_of({"quality": settings.get("quality"),
-                                         "audio_format": settings.get("audio_format")},
-                                        settings),
+                      preset=options_of({}, settings),
                       log=_ignore, socket_timeout=settings.get("socket_timeout"))
                for _ in range(max(0, missing))]
     for engine in engines:

@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
             self.open_add_dialog(valid[0])
             return
         self.manager.enqueue_urls_later("download", valid,
-                                        {"quality": self.settings.get("quality")})
+                                        {"preset": self.settings.get("default_preset")})
         text = f"Queued {len(valid):,} download{'s' if len(valid) != 1 else ''}."
         if skipped:
             text += f" {skipped:,} invalid link{'s' if skipped != 1 else ''} skipped."
@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         dialog = AddDialog(self.settings, self.previews, url, self)
         if dialog.exec():
             choice = dialog.choice()
-            payload = {"quality": choice.quality, "download_dir": str(choice.download_dir)}  # type: ignore[union-attr]  # set once accepted
+            payload = choice.job_payload()  # type: ignore[union-attr]  # set once accepted
             self.manager.enqueue_urls_later("download", [choice.url], payload)  # type: ignore[union-attr]  # set once accepted
             self.say("Queued 1 download.")
 

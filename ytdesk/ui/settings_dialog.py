@@ -11,10 +11,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
+from ytdesk.core import presets
 from ytdesk.core.paths import default_download_dir
 from ytdesk.core.settings import SPECS, SettingError, Settings
-
-from .add_dialog import QUALITY_LABELS
 
 if TYPE_CHECKING:
     from ytdesk.jobs.manager import JobManager
@@ -23,8 +22,7 @@ if TYPE_CHECKING:
 # (type, minimum, choices, the longer description) comes from its spec.
 SHOWN = {
     "download_dir": "Download folder",
-    "quality": "Default quality",
-    "audio_format": "Audio format",
+    "default_preset": "Default preset",
     "concurrency": "Downloads at once",
     "per_site_concurrency": "Downloads at once per site",
     "retry_attempts": "Retry attempts",
@@ -37,7 +35,6 @@ SHOWN = {
 # Specs declare minimums only; a spin box needs a top too, far above any sensible value.
 INT_MAXIMUM = 999
 SECONDS_MAXIMUM = 86_400.0
-CHOICE_LABELS = {"quality": QUALITY_LABELS}
 
 
 class SettingsDialog(QDialog):
@@ -80,11 +77,16 @@ class SettingsDialog(QDialog):
         spec = SPECS[name]
         if spec.type is bool:
             return QCheckBox(checked=bool(value))  # type: ignore[call-overload]  # Qt property/signal keywords
+        if name == "default_preset":  # its choices are the presets there are now
+            combo = QComboBox()
+            for preset in presets.all_presets():
+                combo.addItem(preset.title, preset.name)
+            combo.setCurrentIndex(max(0, combo.findData(presets.usable(value))))
+            return combo
         if spec.choices:
             combo = QComboBox()
-            labels = CHOICE_LABELS.get(name, {})
             for choice in spec.choices:
-                combo.addItem(labels.get(choice, choice), choice)
+                combo.addItem(choice, choice)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             return combo
         if spec.type is int:
