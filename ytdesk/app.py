@@ -29,6 +29,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ytdesk import __version__
+from ytdesk.core import private
+from ytdesk.core.credentials import RedactingFilter
 from ytdesk.core.paths import (APP_NAME, Paths, add_location_arguments, download_dir_override,
                                resolve_data_dir)
 from ytdesk.ui import icons
@@ -87,16 +89,26 @@ def log_to_stderr() -> None:
         console = logging.StreamHandler()
         console.setLevel(logging.WARNING)
         console.setFormatter(logging.Formatter("ytdesk: %(levelname)s %(name)s: %(message)s"))
+        console.addFilter(RedactingFilter())
         logging.getLogger().addHandler(console)
+
+
+class PrivateLogFile(RotatingFileHandler):
+    """The app log, user-only (0600) from its first byte, after each rotation too."""
+
+    def _open(self):
+        return open(self.baseFilename, self.mode, encoding=self.encoding,
+                    errors=self.errors, opener=private.opener)
 
 
 def setup_logging(log_file: Path) -> logging.Handler:
     """Send the whole app's logging to `log_file`, rotated so it never grows without end.
     Returns the handler, so whoever set it up can take it down."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(log_file, maxBytes=LOG_FILE_BYTES,
-                                  backupCount=LOG_FILES_KEPT, encoding="utf-8")
+    handler = PrivateLogFile(log_file, maxBytes=LOG_FILE_BYTES,
+                             backupCount=LOG_FILES_KEPT, encoding="utf-8")
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.INFO:

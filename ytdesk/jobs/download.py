@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ytdesk.core import jobstore, library
+from ytdesk.core.credentials import Logins
 from ytdesk.core.library import Identity
 from ytdesk.core.settings import Settings
 from ytdesk.ytdl import warm
@@ -45,7 +46,8 @@ def download_dir_of(ctx: JobContext) -> Path:
 def engine_for(ctx: JobContext, **extra: Any) -> Engine:
     return Engine(download_dir=download_dir_of(ctx), choice=choice_of(ctx), log=ctx.log,
                   progress=ctx.progress, should_stop=ctx.stop_reason,
-                  socket_timeout=ctx.settings.get("socket_timeout"), **extra)
+                  socket_timeout=ctx.settings.get("socket_timeout"),
+                  logins=Logins(ctx.logins).headers() if ctx.logins else None, **extra)
 
 
 def prepare(settings: Settings, count: int) -> None:
