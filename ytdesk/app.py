@@ -133,12 +133,17 @@ def claim_or_hand_over(server: InstanceServer, urls: list[str]) -> int | None:
     """None if this process is now the ytdesk for its data dir; otherwise the exit code,
     after the URLs went to the ytdesk that is (or after telling the user why not)."""
     outcome = hand_over(server.name, urls, HAND_OVER_TIMEOUT_MS)
+    if outcome is HandOver.STRANGER:
+        # Not ours to talk to, nor to take the name from: this start runs on its own.
+        log.warning("a program of another user answers on %s; starting without it",
+                    server.name)
+        return None
     if outcome is HandOver.NOT_RUNNING:
         if server.listen():
             return None
         # Someone claimed the name after we looked: another ytdesk starting right now.
         outcome = hand_over(server.name, urls, STARTING_TIMEOUT_MS)
-        if outcome is HandOver.NOT_RUNNING:
+        if outcome in (HandOver.NOT_RUNNING, HandOver.STRANGER):
             log.warning("cannot make sure only one ytdesk runs on this library; starting anyway")
             return None
     if outcome is HandOver.TAKEN:
