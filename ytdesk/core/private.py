@@ -23,6 +23,7 @@ PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
 POSIX = os.name == "posix"
 _umask_lock = threading.Lock()
+_said_once = threading.Event()
 
 
 def opener(path: str, flags: int) -> int:
@@ -72,7 +73,11 @@ def tighten(path: Path) -> bool:
     try:
         os.chmod(path, stat.S_IMODE(info.st_mode) & wanted)
     except OSError as exc:  # a read-only disk: what cannot be changed stays as it is
-        log.warning("could not make %s private: %s", path, exc.strerror or exc)
+        # Said once: a read-only data dir of an older ytdesk would say it for every file.
+        level = logging.DEBUG if _said_once.is_set() else logging.WARNING
+        _said_once.set()
+        log.log(level, "could not make %s private (readable by you alone): %s", path,
+                exc.strerror or exc)
     return True
 
 
