@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
 from ytdesk.core import jobstore, library, presets
 from ytdesk.core.clock import iso
+from ytdesk.core.credentials import Logins, RedactingFilter
 from ytdesk.core.jobstore import PRIORITIES, NewJob
 from ytdesk.core.models import Job, Video
 from ytdesk.core.paths import Paths, add_location_arguments, download_dir_override, resolve_data_dir
@@ -96,6 +98,9 @@ def cmd_add(args, paths: Paths, settings: Settings) -> int:
         else:
             rejected += 1
             _complain(f"rejected {where}: {checked.reason}")
+    # A login in an address goes to the user-only credentials file, not into the library.
+    clean = Logins(paths.credentials).take_out(job.url for job in accepted)
+    accepted = [replace(job, url=url) for job, url in zip(accepted, clean, strict=True)]
     ids = jobstore.add_jobs(accepted) if accepted else []
     if args.json:
         _print_json({"queued": ids, "rejected": rejected})
@@ -379,6 +384,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactingFilter())
     if args.command == "run" and args.concurrency is not None and args.concurrency < 1:
         _complain("--concurrency must be at least 1.")
         return EXIT_BAD_INPUT

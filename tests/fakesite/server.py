@@ -11,6 +11,7 @@ See README.md next to this file for the URL map and the default catalogue.
 
 from __future__ import annotations
 
+import base64
 import calendar
 import contextlib
 import dataclasses
@@ -173,6 +174,7 @@ class FakeSite:
         self.errors: list[str] = []  # unexpected server-side tracebacks
         self._lock = threading.RLock()
         self._faults: list[_Fault] = []
+        self._logins: dict[str, str] = {}  # path prefix -> the Authorization value it needs
         self._records: list[_Record] = []
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -390,6 +392,18 @@ class FakeSite:
         with self._lock:
             self._faults = [f for f in self._faults if f.prefix != path_prefix]
             self._faults.append(_Fault(path_prefix, mode, times, kw))
+
+    def require_login(self, path_prefix: str, username: str, password: str) -> None:
+        """Requests under `path_prefix` need HTTP basic auth with this login: without it
+        (or with another) they get 401 and `WWW-Authenticate: Basic`."""
+        token = base64.b64encode(f'{username}:{password}'.encode()).decode('ascii')
+        with self._lock:
+            self._logins[path_prefix] = f'Basic {token}'
+
+    def _login_refused(self, path: str, authorization: str | None) -> bool:
+        with self._lock:
+            needed = [v for prefix, v in self._logins.items() if path.startswith(prefix)]
+        return bool(needed) and authorization not in needed
 
     def clear_faults(self, path_prefix: str | None = None) -> None:
         with self._lock:
@@ -747,7 +761,10 @@ class _Handler(BaseHTTPRequestHandler):
         fault = site._take_fault(self.path)
         if fault and fault.mode == 'latency':
             site._stopping.wait(fault.kw['seconds'])
-        if fault and fault.mode in _STATUS_FAULTS:
+        if site._login_refused(self.path, self.headers.get('Authorization')):
+            resp = _text(401, 'login needed')
+            resp.headers['WWW-Authenticate'] = 'Basic realm="fakesite"'
+        elif fault and fault.mode in _STATUS_FAULTS:
             resp = _text(_STATUS_FAULTS[fault.mode], f'injected {fault.mode}')
             if fault.mode == '429':
                 resp.headers['Retry-After'] = '1'

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import peewee as pw
 
+from . import private
 from .models import MODELS
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,13 @@ def open_database(path: Path) -> pw.SqliteDatabase:
     db = pw.SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S,
                            lock_type="IMMEDIATE", check_same_thread=False)
     db.bind(MODELS, bind_refs=False, bind_backrefs=False)
+    if not path.exists():
+        # SQLite makes the file (and later its -wal and -shm, with the file's own mode):
+        # made now, under a private umask, a new library is 0600 from its first byte.
+        with private.private_umask():
+            db.connect(reuse_if_open=True)
+    else:
+        private.tighten(path)  # one an older ytdesk made 0644; -wal/-shm follow it
     return db
 
 
@@ -137,6 +145,7 @@ def backup(db_path: Path, backup_dir: Path) -> Path | None:
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"library-{stamp}.db"
+    private.create_file(target)  # a copy of the library is as private as the library
     with closing(sqlite3.connect(db_path)) as source, closing(sqlite3.connect(target)) as copy:
         source.backup(copy)
     return target

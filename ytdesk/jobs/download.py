@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ytdesk.core import jobstore, library, presets
+from ytdesk.core.credentials import Logins
 from ytdesk.core.library import Identity
 from ytdesk.core.preset_options import PresetOptions
 from ytdesk.core.settings import Settings
@@ -57,7 +58,8 @@ def engine_for(ctx: JobContext, **extra: Any) -> Engine:
     return Engine(download_dir=download_dir_of(ctx), preset=options_of(ctx.payload, ctx.settings),
                   sponsorblock_api=ctx.settings.get("sponsorblock_api") or None, log=ctx.log,
                   progress=ctx.progress, should_stop=ctx.stop_reason,
-                  socket_timeout=ctx.settings.get("socket_timeout"), **extra)
+                  socket_timeout=ctx.settings.get("socket_timeout"),
+                  logins=Logins(ctx.logins).headers() if ctx.logins else None, **extra)
 
 
 def prepare(settings: Settings, count: int) -> None:

@@ -13,6 +13,7 @@ import gc
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -20,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
 from ytdesk.core import jobstore
+from ytdesk.core.credentials import Logins
 from ytdesk.core.jobactions import ActionResult
 from ytdesk.core.jobstore import NewJob
 from ytdesk.core.paths import Paths
@@ -44,6 +46,14 @@ def _freeze_what_lasts() -> None:
     walking them took 30-40 ms with the GIL held, on whatever thread the pass fell on,
     freezing the window (measured while 10,000 dropped links were listed)."""
     gc.freeze()
+
+
+def _add_urls(logins: Logins, kind: str, urls: list[str], payload: dict,
+              priority: int) -> list[int]:
+    """On the writer thread: logins out of the addresses (kept in the user-only file),
+    then the jobs."""
+    return jobstore.add_jobs([NewJob(kind, url, payload, priority)
+                              for url in logins.take_out(urls)])
 
 
 def _check_kind(kind: str) -> None:
@@ -165,6 +175,8 @@ class JobManager(QObject):
         and tests; the window uses `enqueue_urls_later`)."""
         for kind in {job.kind for job in new_jobs}:
             _check_kind(kind)
+        clean = Logins(self.paths.credentials).take_out(job.url for job in new_jobs)
+        new_jobs = [replace(job, url=url) for job, url in zip(new_jobs, clean, strict=True)]
         ids = jobstore.add_jobs(new_jobs)
         self._on_added(ids)
         return ids
@@ -175,8 +187,8 @@ class JobManager(QObject):
         dropping 10,000 links never freezes the window; `jobAdded` follows once stored."""
         _check_kind(kind)
         payload = dict(payload or {})
-        new_jobs = [NewJob(kind, url, payload, priority) for url in urls]
-        self._write(jobstore.add_jobs, new_jobs, done=self._on_added)
+        self._write(_add_urls, Logins(self.paths.credentials), kind, list(urls), payload,
+                    priority, done=self._on_added)
 
     def save_settings(self, values: dict[str, Any]) -> None:
         """Settings changed in the window: checked and in effect now (a refused value

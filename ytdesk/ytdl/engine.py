@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,7 +109,8 @@ class Engine:
                  progress: Callable[[Progress], None] = lambda p: None,
                  should_stop: Callable[[], str | None] = lambda: None,
                  socket_timeout: float = 20.0, use_archive: bool = True,
-                 sponsorblock_api: str | None = None):
+                 sponsorblock_api: str | None = None,
+                 logins: Mapping[str, str] | None = None):
         self.download_dir = download_dir
         # A metadata refresh must see downloaded videos too, so it runs without the archive.
         self.archive = LibraryArchive() if use_archive else None
@@ -122,6 +123,7 @@ class Engine:
                                 archive=self.archive, socket_timeout=socket_timeout,
                                 sponsorblock_api=sponsorblock_api)
         self.ydl = warm.borrow(options)
+        self.ydl._ytdesk_logins = dict(logins or {})  # by site: see DesktopYoutubeDL.urlopen
         self.ydl.add_post_processor(_DotFreePathFields(None), when="pre_process")
         self.ydl.add_post_processor(_StayInsideDownloadDir(download_dir), when="before_dl")
         self.ydl.add_post_processor(_PlanProgress(self.tracker), when="before_dl")

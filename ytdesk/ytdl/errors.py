@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from yt_dlp.networking.exceptions import HTTPError, TransportError
 from yt_dlp.utils import DownloadCancelled, GeoRestrictedError
 
+from ytdesk.core.credentials import redact
+
 TRANSIENT = "transient"  # retry with backoff
 RATE_LIMITED = "rate_limited"  # hold the whole site, then retry
 PERMANENT = "permanent"  # fail now; retrying cannot help
@@ -147,7 +149,7 @@ def _connection_failure(text: str) -> Failure | None:
 
 def classify(exc: BaseException) -> Failure:
     """Turn any exception from a job into a kind and one plain sentence."""
-    text = clean_message(str(exc))
+    text = redact(clean_message(str(exc)))  # shown and stored: never a password in it
     for link in _chain(exc):
         if isinstance(link, OutsideDownloadDir):
             return Failure(PERMANENT, str(link))

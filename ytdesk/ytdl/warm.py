@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from yt_dlp import YoutubeDL
+from yt_dlp.networking import Request
 from yt_dlp.postprocessor import get_postprocessor
 from yt_dlp.utils import POSTPROCESS_WHEN
+
+from ytdesk.core.credentials import site_key
 
 from .archive import LibraryYoutubeDL
 
@@ -46,6 +50,22 @@ class DesktopYoutubeDL(LibraryYoutubeDL):
     """The YoutubeDL every job gets. yt-dlp renders its formats, thumbnails and subtitles
     tables for --print seven times per video, printed or not (2.8 ms a video, measured: a
     fifth of a small download's time); here they are rendered only when something prints."""
+
+    # Each site's login (`Authorization` value by credentials.site_key), set for each job by
+    # the engine: addresses carry none, so neither yt-dlp's info dicts nor its messages do.
+    _ytdesk_logins: Mapping[str, str] = {}
+
+    def urlopen(self, req):
+        """Every request yt-dlp makes (pages, APIs, the file, its fragments) passes here:
+        one to a site with a saved login gets it, as yt-dlp sends a login in an address."""
+        if self._ytdesk_logins:
+            if isinstance(req, str):
+                req = Request(req)
+            if isinstance(req, Request) and "Authorization" not in req.headers:
+                header = self._ytdesk_logins.get(site_key(req.url) or "")
+                if header:
+                    req.headers["Authorization"] = header
+        return super().urlopen(req)
 
     def _forceprint(self, key, info_dict):
         if info_dict is None:
