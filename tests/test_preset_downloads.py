@@ -84,3 +84,13 @@ def test_a_speed_limit_holds_the_download_back(site, home, one_at_a_time, qtbot)
     limit = 256 * 1024
     held, size = timed(site.video_url("v3"), {"limit_rate": limit})
     assert held >= 0.8 * size / limit
+
+
+def test_a_step_that_needs_ffprobe_fails_once_with_a_sentence(site, home, one_at_a_time,
+                                                               qtbot):
+    """This ytdesk ships ffmpeg without ffprobe (imageio-ffmpeg): a preset whose steps need
+    it fails at once, saying so, instead of being retried five times."""
+    job_id = one_at_a_time.enqueue("download", site.video_url("v1"), {"preset": "archive"})
+    wait_until_idle(qtbot, one_at_a_time)
+    assert job(job_id).status == "failed" and job(job_id).attempts == 1
+    assert job(job_id).error.startswith("This download needs ffprobe for a step after")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ytdesk import __version__
+from ytdesk.core import cookies
 from ytdesk.core import db as database
 from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
@@ -85,7 +86,9 @@ def cmd_add(args, paths: Paths, settings: Settings) -> int:
         if overrides:
             options_from_json(overrides)  # checked now, not when the job runs
             payload["overrides"] = overrides
-    except PresetError as error:
+        if args.cookies is not None:  # kept user-only in the data dir; jobs get its name
+            payload["cookies"] = cookies.keep(paths.cookies, Path(args.cookies).expanduser())
+    except (PresetError, cookies.CookiesError) as error:
         _complain(str(error))
         return EXIT_BAD_INPUT
     if args.download_dir:
@@ -328,6 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="cap the video's height (changes the preset for these downloads)")
     add.add_argument("--preset", metavar="NAME",
                      help="download with this preset (`presets` lists them); else the default")
+    add.add_argument("--cookies", metavar="FILE",
+                     help="a cookies.txt for these downloads (a copy is kept, user-only)")
     add.add_argument("--limit-rate", metavar="RATE",
                      help="at most this many bytes a second, such as 500K or 2M")
     add.add_argument("--priority", choices=list(PRIORITIES), default="normal")

@@ -175,6 +175,7 @@ class FakeSite:
         self._lock = threading.RLock()
         self._faults: list[_Fault] = []
         self._logins: dict[str, str] = {}  # path prefix -> the Authorization value it needs
+        self._cookies: dict[str, str] = {}  # path prefix -> the "name=value" it needs
         self._records: list[_Record] = []
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -399,6 +400,18 @@ class FakeSite:
         token = base64.b64encode(f'{username}:{password}'.encode()).decode('ascii')
         with self._lock:
             self._logins[path_prefix] = f'Basic {token}'
+
+    def require_cookie(self, path_prefix: str, name: str, value: str) -> None:
+        """Requests under `path_prefix` need the cookie `name=value` (as a site behind a
+        sign-in does): without it they get 403."""
+        with self._lock:
+            self._cookies[path_prefix] = f'{name}={value}'
+
+    def _cookie_refused(self, path: str, cookie_header: str | None) -> bool:
+        with self._lock:
+            needed = [v for prefix, v in self._cookies.items() if path.startswith(prefix)]
+        sent = {part.strip() for part in (cookie_header or '').split(';')}
+        return any(pair not in sent for pair in needed)
 
     def _login_refused(self, path: str, authorization: str | None) -> bool:
         with self._lock:
@@ -764,6 +777,8 @@ class _Handler(BaseHTTPRequestHandler):
         if site._login_refused(self.path, self.headers.get('Authorization')):
             resp = _text(401, 'login needed')
             resp.headers['WWW-Authenticate'] = 'Basic realm="fakesite"'
+        elif site._cookie_refused(self.path, self.headers.get('Cookie')):
+            resp = _text(403, 'sign in to watch this')
         elif fault and fault.mode in _STATUS_FAULTS:
             resp = _text(_STATUS_FAULTS[fault.mode], f'injected {fault.mode}')
             if fault.mode == '429':

@@ -40,6 +40,11 @@ class Paths:
         return self.data_dir / "locks"
 
     @property
+    def cookies(self) -> Path:
+        """Cookies files given for downloads, kept by a digest of their content (user-only)."""
+        return self.data_dir / "cookies"
+
+    @property
     def credentials(self) -> Path:
         """The sites' logins taken out of the addresses people added (user-only)."""
         return self.data_dir / "credentials.json"

@@ -14,13 +14,14 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from ytdesk.core import jobstore, library, presets
+from ytdesk.core import cookies, jobstore, library, presets
 from ytdesk.core.credentials import Logins
 from ytdesk.core.library import Identity
 from ytdesk.core.preset_options import PresetOptions
 from ytdesk.core.settings import Settings
 from ytdesk.ytdl import warm
 from ytdesk.ytdl.engine import Engine
+from ytdesk.ytdl.errors import CannotDownload
 from ytdesk.ytdl.listing import Listed, walk
 
 from .context import JobContext
@@ -54,12 +55,29 @@ def download_dir_of(ctx: JobContext) -> Path:
     return Path(chosen) if chosen else ctx.settings.download_dir()
 
 
+COOKIES = "cookies"  # payload: the name of a kept cookies file (core/cookies.py)
+
+
+def cookie_file_of(ctx: JobContext) -> Path | None:
+    """The kept cookies file a download was given, if any; a given one that is gone stops
+    the download with a sentence rather than running it signed out."""
+    name = ctx.payload.get(COOKIES)
+    if name is None:
+        return None
+    found = cookies.path_of(ctx.cookies, name) if ctx.cookies else None
+    if found is None:
+        raise CannotDownload("The cookies file this download was given is gone from "
+                             "ytdesk's data folder; add the download again with its cookies.")
+    return found
+
+
 def engine_for(ctx: JobContext, **extra: Any) -> Engine:
     return Engine(download_dir=download_dir_of(ctx), preset=options_of(ctx.payload, ctx.settings),
                   sponsorblock_api=ctx.settings.get("sponsorblock_api") or None, log=ctx.log,
                   progress=ctx.progress, should_stop=ctx.stop_reason,
                   socket_timeout=ctx.settings.get("socket_timeout"),
-                  logins=Logins(ctx.logins).headers() if ctx.logins else None, **extra)
+                  logins=Logins(ctx.logins).headers() if ctx.logins else None,
+                  cookie_file=cookie_file_of(ctx), **extra)
 
 
 def prepare(settings: Settings, count: int) -> None:

@@ -122,7 +122,7 @@ def _run_job(task: Work, job, owner: str, settings: Settings, paths: Paths, gate
     from .runner import JobRunner  # on the pool thread: the runner pulls in yt-dlp
 
     context = JobContext(job, settings, paths.job_log(job.id), task.report,
-                         logins=paths.credentials)
+                         logins=paths.credentials, cookies=paths.cookies)
     running.add(context)
     try:
         task.report((STARTED, job.id))

@@ -110,7 +110,7 @@ class Engine:
                  should_stop: Callable[[], str | None] = lambda: None,
                  socket_timeout: float = 20.0, use_archive: bool = True,
                  sponsorblock_api: str | None = None,
-                 logins: Mapping[str, str] | None = None):
+                 logins: Mapping[str, str] | None = None, cookie_file: Path | None = None):
         self.download_dir = download_dir
         # A metadata refresh must see downloaded videos too, so it runs without the archive.
         self.archive = LibraryArchive() if use_archive else None
@@ -121,7 +121,7 @@ class Engine:
                                 logger=JobLogger(log), progress_hook=self.tracker.hook,
                                 postprocessor_hook=self.tracker.postprocessor_hook,
                                 archive=self.archive, socket_timeout=socket_timeout,
-                                sponsorblock_api=sponsorblock_api)
+                                sponsorblock_api=sponsorblock_api, cookie_file=cookie_file)
         self.ydl = warm.borrow(options)
         self.ydl._ytdesk_logins = dict(logins or {})  # by site: see DesktopYoutubeDL.urlopen
         self.ydl.add_post_processor(_DotFreePathFields(None), when="pre_process")

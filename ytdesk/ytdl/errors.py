@@ -35,6 +35,11 @@ class OutsideDownloadDir(Exception):
     """A file name that would land outside the download folder (e.g. a '..' title)."""
 
 
+class CannotDownload(Exception):
+    """A download that cannot run as it was asked (its cookies file is gone, its options
+    are refused); the message is the sentence. Retrying cannot help."""
+
+
 @dataclass(frozen=True)
 class Failure:
     kind: str
@@ -151,7 +156,7 @@ def classify(exc: BaseException) -> Failure:
     """Turn any exception from a job into a kind and one plain sentence."""
     text = redact(clean_message(str(exc)))  # shown and stored: never a password in it
     for link in _chain(exc):
-        if isinstance(link, OutsideDownloadDir):
+        if isinstance(link, (OutsideDownloadDir, CannotDownload)):
             return Failure(PERMANENT, str(link))
         if isinstance(link, GeoRestrictedError):
             return Failure(PERMANENT, _GEO_SENTENCE)
@@ -168,6 +173,12 @@ def classify(exc: BaseException) -> Failure:
         found = _http_failure(int(status.group(1)))
         if found:
             return found
+    missing = re.search(r"\b(ffprobe|ffmpeg) not found", text, re.I)
+    if missing:
+        return Failure(PERMANENT, f"This download needs {missing.group(1).lower()} for a step "
+                                  "after downloading (embedding, chapters, SponsorBlock, "
+                                  "converting), and this ytdesk has none; choose a preset "
+                                  "without that step.")
     if re.search(r"no space left on device", text, re.I):
         return Failure(LOCAL, "The disk is full. Free some space, then resume the queue.")
     if re.search(r"permission denied|read-only file system", text, re.I):

@@ -140,7 +140,8 @@ def build_options(*, download_dir: Path, preset: PresetOptions, logger: Any,
                   progress_hook: Callable[[dict], None] | None = None,
                   postprocessor_hook: Callable[[dict], None] | None = None,
                   archive: Any = None, socket_timeout: float = 20.0,
-                  sponsorblock_api: str | None = None) -> dict[str, Any]:
+                  sponsorblock_api: str | None = None,
+                  cookie_file: Path | None = None) -> dict[str, Any]:
     options: dict[str, Any] = {
         "logger": logger,
         "noprogress": True,
@@ -172,4 +173,6 @@ def build_options(*, download_dir: Path, preset: PresetOptions, logger: Any,
         options["postprocessor_hooks"] = [postprocessor_hook]
     if archive is not None:
         options["download_archive"] = archive
+    if cookie_file is not None:
+        options["cookiefile"] = str(cookie_file)
     return options

@@ -67,6 +67,14 @@ class DesktopYoutubeDL(LibraryYoutubeDL):
                     req.headers["Authorization"] = header
         return super().urlopen(req)
 
+    @staticmethod
+    def sanitize_info(info_dict, remove_private_keys=False):
+        """What is kept of a video (its library row, an info JSON beside the file): yt-dlp
+        keeps the cookies it sent (a `cookies` field per format, and a `Cookie` header),
+        which would put a signed-in session into the library and into a file people
+        share; they are left out, and so is any login header."""
+        return _without_secrets(YoutubeDL.sanitize_info(info_dict, remove_private_keys))
+
     def _forceprint(self, key, info_dict):
         if info_dict is None:
             return None
@@ -74,6 +82,19 @@ class DesktopYoutubeDL(LibraryYoutubeDL):
         if not prints and not (key == "video" and any(self.params.get(f) for f in _FORCED_FIELDS)):
             return dict(info_dict)
         return super()._forceprint(key, info_dict)
+
+
+_SECRET_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
+
+
+def _without_secrets(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_secrets(item) for key, item in value.items()
+                if key != "cookies" and not (isinstance(key, str)
+                                             and key.lower() in _SECRET_HEADERS)}
+    if isinstance(value, list):
+        return [_without_secrets(item) for item in value]
+    return value
 
 
 IDLE_PER_KEY = 4  # more than the busiest concurrency needs; extra instances are closed
