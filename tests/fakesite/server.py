@@ -31,7 +31,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 DEFAULT_PAGE_SIZE = 2
 _CHUNK = 64 * 1024
-_STATUS_FAULTS = {'404': 404, '403': 403, '429': 429, '500': 500}
+_STATUS_FAULTS = {'404': 404, '403': 403, '429': 429, '500': 500, 'redirect_loop': 302}
 FAULT_MODES = frozenset({'drop', 'slow', 'latency', *_STATUS_FAULTS})
 TABS = ('videos', 'shorts')
 
@@ -376,7 +376,8 @@ class FakeSite:
         """Make requests whose path starts with `path_prefix` misbehave.
 
         mode: 'drop' (after_bytes=K: full headers, K body bytes, then close),
-        '404' / '403' / '500' / '429' (429 adds Retry-After: 1), or
+        '404' / '403' / '500' / '429' (429 adds Retry-After: 1), 'redirect_loop' (a 302
+        back to the same address), or
         'slow' (bytes_per_second=B), or 'latency' (seconds=S before the answer
         starts, like a server far away). `times` = number of requests affected
         (None = until cleared). A new fault on the same prefix replaces the
@@ -783,6 +784,8 @@ class _Handler(BaseHTTPRequestHandler):
             resp = _text(_STATUS_FAULTS[fault.mode], f'injected {fault.mode}')
             if fault.mode == '429':
                 resp.headers['Retry-After'] = '1'
+            if fault.mode == 'redirect_loop':  # back to itself, for as long as the fault lasts
+                resp.headers['Location'] = self.path
         else:
             resp = site.route(self.path)
 

@@ -157,8 +157,10 @@ def build_options(*, download_dir: Path, preset: PresetOptions, logger: Any,
         "fragment_retries": 3,
         "file_access_retries": 1,
         "socket_timeout": socket_timeout,
-        "windowsfilenames": True,  # names valid on every OS, so a library can move
-        "trim_file_name": 200,
+        # Names valid on every OS come from DesktopYoutubeDL (names.safe_path), not from
+        # `windowsfilenames` (it also rewrote the user's own folder on Linux: `Videos: mine.`
+        # became `Videos# mine#`) nor `trim_file_name` (it counts characters, not bytes, over
+        # the whole relative path, and cut the video's id off long titles).
         "js_runtimes": js_runtimes(),
         "noplaylist": False,
         "ignoreerrors": False,

@@ -22,10 +22,11 @@ from typing import Any
 from yt_dlp import YoutubeDL
 from yt_dlp.networking import Request
 from yt_dlp.postprocessor import get_postprocessor
-from yt_dlp.utils import POSTPROCESS_WHEN
+from yt_dlp.utils import POSTPROCESS_WHEN, sanitize_filename
 
 from ytdesk.core.credentials import site_key
 
+from . import names
 from .archive import LibraryYoutubeDL
 
 # Options read afresh for every download, or re-derived by `_lend`: they never decide
@@ -49,7 +50,19 @@ _FORCED_FIELDS = ("forcetitle", "forceid", "forceurl", "forcethumbnail", "forced
 class DesktopYoutubeDL(LibraryYoutubeDL):
     """The YoutubeDL every job gets. yt-dlp renders its formats, thumbnails and subtitles
     tables for --print seven times per video, printed or not (2.8 ms a video, measured: a
-    fifth of a small download's time); here they are rendered only when something prints."""
+    fifth of a small download's time); here they are rendered only when something prints.
+    Every name it makes from the output template is safe on every OS (names.safe_path)."""
+
+    def _prepare_filename(self, info_dict, *, outtmpl=None, tmpl_type=None):
+        # The one place yt-dlp turns a template into a name (the video, its .part and .f137
+        # files, subtitles, thumbnails, info JSON); the download folder is joined later and
+        # is left as the user chose it.
+        filename = super()._prepare_filename(info_dict, outtmpl=outtmpl, tmpl_type=tmpl_type)
+        if not filename or filename == "-" or os.path.isabs(filename):
+            return filename
+        video_id = info_dict.get("id")
+        return names.safe_path(filename, keep=sanitize_filename(str(video_id)) if video_id
+                               else "")
 
     # Each site's login (`Authorization` value by credentials.site_key), set for each job by
     # the engine: addresses carry none, so neither yt-dlp's info dicts nor its messages do.
