@@ -195,13 +195,23 @@ class JobManager(QObject):
         raises SettingError and changes nothing), written on the writer thread."""
         self._write(self.settings.store, self.settings.stage(values))
 
+    def write(self, function: Callable[..., Any], *args: Any,
+              done: Callable[[Any], None] | None = None,
+              failed: Callable[[BaseException], None] | None = None) -> None:
+        """A change the window asks for (a preset saved, deleted...), made on the writer
+        thread like every other: `done(result)` once committed, `failed(exception)` if
+        it raised (a refusal with its sentence)."""
+        self._write(function, *args, done=done, failed=failed)
+
     def _write(self, function: Callable[..., Any], *args: Any,
-               done: Callable[[Any], None] | None = None) -> None:
+               done: Callable[[Any], None] | None = None,
+               failed: Callable[[BaseException], None] | None = None) -> None:
         """Run a write on the writer thread, waiting out another program's lock there
         (`libraryBusy` says so meanwhile); `done(result)` here once it is committed."""
         self._writer.submit(write_patiently, self._give_up_writing, function, args,
                             pass_task=True, done=done, reported=self._on_write_news,
-                            failed=self._on_write_failed, finished=self._on_write_over)
+                            failed=failed or self._on_write_failed,
+                            finished=self._on_write_over)
 
     def _on_write_news(self, news: str) -> None:
         if news == BUSY:

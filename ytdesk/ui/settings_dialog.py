@@ -68,6 +68,10 @@ class SettingsDialog(QDialog):
         self.buttons = QDialogButtonBox(  # type: ignore[call-overload]  # Qt property/signal keywords
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
             accepted=self.accept, rejected=self.reject)
+        manage = QPushButton("&Presets…", clicked=self._open_presets)  # type: ignore[call-overload]  # Qt property/signal keywords
+        manage.setAccessibleName("Presets")
+        manage.setToolTip("Create, change, copy, delete, export and import presets (Alt+P)")
+        form.addRow("", manage)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -149,6 +153,22 @@ class SettingsDialog(QDialog):
         # In effect at once, written off the GUI thread (the library may be busy); a value
         # refused halfway changes nothing.
         self._manager.save_settings(changed)
+
+    @Slot()
+    def _open_presets(self) -> None:
+        from ytdesk.jobs.reader import Reader
+
+        from .presets_dialog import PresetsDialog
+
+        reader = Reader(self)
+        PresetsDialog(self._settings, self._manager, reader, self).exec()
+        reader.close()
+        combo: QComboBox = self.editors["default_preset"]  # type: ignore[assignment]  # made a combo
+        chosen = combo.currentData()
+        combo.clear()
+        for preset in presets.all_presets():  # new ones may be the default now
+            combo.addItem(preset.title, preset.name)
+        combo.setCurrentIndex(max(0, combo.findData(presets.usable(chosen))))
 
     @Slot()
     def _choose_folder(self) -> None:
