@@ -94,3 +94,12 @@ def test_a_step_that_needs_ffprobe_fails_once_with_a_sentence(site, home, one_at
     wait_until_idle(qtbot, one_at_a_time)
     assert job(job_id).status == "failed" and job(job_id).attempts == 1
     assert job(job_id).error.startswith("This download needs ffprobe for a step after")
+
+
+def test_a_format_chosen_from_the_list_is_the_one_downloaded(site, home, one_at_a_time,
+                                                              qtbot):
+    job_id = one_at_a_time.enqueue("download", site.video_url("v4"),
+                                   {"overrides": {"format_spec": "muxed-180p"}})
+    wait_until_idle(qtbot, one_at_a_time)
+    assert job(job_id).status == "succeeded", job(job_id).error
+    assert "320x180" in streams(Path(job(job_id).output_path))

@@ -154,3 +154,24 @@ def test_a_channel_too_long_to_count_says_more_than(qtbot, open_dialog, site, mo
     dialog = open_dialog(site.channel_url("testchannel"))
     qtbot.waitUntil(lambda: dialog.details_label.text() == "more than 4 videos", timeout=WAIT_MS)
     assert dialog.accept_button.text() == "Download all videos (more than 4)"
+
+
+def test_a_single_videos_own_formats_are_listed_and_one_can_be_chosen(qtbot, open_dialog,
+                                                                      site):
+    dialog = open_dialog(site.video_url("v4"))
+    qtbot.waitUntil(lambda: dialog.format.count() > 1, timeout=WAIT_MS)
+    labels = [dialog.format.itemText(i) for i in range(dialog.format.count())]
+    assert labels[0] == "As the preset"
+    assert any(label.startswith("360p 25fps · avc1 · ") and label.endswith("video only")
+               for label in labels)
+    assert any(label.endswith("audio only") for label in labels)
+    qtbot.mouseClick(dialog.adjust, Qt.MouseButton.LeftButton)
+    dialog.format.setCurrentIndex(dialog.format.findData("video-360p+ba"))
+    qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+    assert dialog.choice().overrides == {"format_spec": "video-360p+ba"}
+
+
+def test_a_playlist_offers_no_format_list(qtbot, open_dialog, site):
+    dialog = open_dialog(site.playlist_url("pl1"))
+    qtbot.waitUntil(lambda: dialog.details_label.text() == "3 videos", timeout=WAIT_MS)
+    assert dialog.format.count() == 1 and not dialog.format.isEnabled()

@@ -66,6 +66,9 @@ class PresetOptions:
     polite_pause_s: float = 0.0  # pause between two downloads (with jitter)
     proxy: str = ""
     cookies_from_browser: str = ""  # "firefox" or "firefox:PROFILE"
+    # One download's exact choice from the add dialog's list of formats ("137+ba"); empty:
+    # the quality and codec above decide. Not offered in the preset editor.
+    format_spec: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -223,6 +226,12 @@ def _browser(name: str, value: Any) -> str:
     return value
 
 
+def _format_spec(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not re.match(r"^[A-Za-z0-9_.+\-]{0,80}$", value):
+        raise PresetError("A format choice is a yt-dlp format id such as 137+ba.")
+    return value
+
+
 _CHECKS = {
     "quality": _choice(QUALITIES, "quality"),
     "container": _choice(CONTAINERS, "container"),
@@ -246,5 +255,6 @@ _CHECKS = {
     "polite_pause_s": _pause,
     "proxy": _proxy,
     "cookies_from_browser": _browser,
+    "format_spec": _format_spec,
 }
 assert set(_CHECKS) == _KNOWN, "every option has its check"

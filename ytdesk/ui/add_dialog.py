@@ -3,6 +3,7 @@ and where to download it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -119,6 +120,10 @@ class AddDialog(QDialog):
         for value, label in QUALITY_LABELS.items():
             self.quality.addItem(label, value)
         self.quality.setAccessibleName("Quality")
+        self.format = QComboBox()  # the video's own formats, once its preview is in
+        self.format.setAccessibleName("Format")
+        self.format.setToolTip("One of this video's formats, exactly (a video-only format "
+                               "gets the best audio added)")
         self.subtitles = QLineEdit(placeholderText="As the preset; or languages such as en, de")
         self.subtitles.setAccessibleName("Subtitle languages")
         self.limit_rate = QLineEdit(placeholderText="As the preset; or such as 500K or 2M")
@@ -127,6 +132,7 @@ class AddDialog(QDialog):
         adjust_form = QFormLayout(self.adjustments)
         adjust_form.setContentsMargins(0, 0, 0, 0)
         adjust_form.addRow("Quality:", self.quality)
+        adjust_form.addRow("Format:", self.format)
         adjust_form.addRow("Subtitles:", self.subtitles)
         adjust_form.addRow("Speed limit:", self.limit_rate)
         self.adjustments.hide()
@@ -200,6 +206,8 @@ class AddDialog(QDialog):
         changed: dict[str, Any] = {}
         if self.quality.currentData() is not None:
             changed["quality"] = self.quality.currentData()
+        if self.format.currentData() is not None:
+            changed["format_spec"] = self.format.currentData()
         if self.subtitles.text().strip():
             changed["subtitles"] = self.subtitles.text()
         if self.limit_rate.text().strip():
@@ -252,6 +260,7 @@ class AddDialog(QDialog):
                                                           preview.count_is_exact))
         elif preview.duration is not None:
             self.details_label.setText(format_duration(preview.duration))
+        self._fill_formats(preview.formats)
         if preview.thumbnail_url:
             self._fetch_thumbnail(preview.thumbnail_url)
 
@@ -263,7 +272,16 @@ class AddDialog(QDialog):
         self.error_label.setText(f"{sentence} You can still add the address.")
         self.error_label.show()
 
+    def _fill_formats(self, formats: Iterable[Any]) -> None:
+        """The preview's FormatChoice list, after "As the preset"."""
+        self.format.clear()
+        self.format.addItem(AS_PRESET, None)
+        for choice in formats:
+            self.format.addItem(choice.label, choice.spec)
+        self.format.setEnabled(bool(formats))  # a playlist, or no preview yet: the preset's
+
     def _clear_preview(self) -> None:
+        self._fill_formats(())
         self._abort_thumbnail()
         self.busy.hide()
         self.error_label.hide()

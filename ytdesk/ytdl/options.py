@@ -70,18 +70,21 @@ def preset_argv(preset: PresetOptions, sponsorblock_api: str | None = None) -> l
     """The yt-dlp command line that asks for what `preset` holds (every value checked
     when the preset was read; handed to yt-dlp's parser in this process, never a shell)."""
     argv = ["-o", preset.output_template]
-    if preset.quality == "audio":
-        argv += ["-f", AUDIO_FIRST_CHOICE[preset.audio_format], "-x",
-                 "--audio-format", preset.audio_format]
-        if preset.audio_kbps:
-            argv += ["--audio-quality", f"{preset.audio_kbps}K"]
+    audio_only = preset.quality == "audio"
+    if preset.format_spec:  # picked from the video's own list, for this download
+        argv += ["-f", preset.format_spec]
+    elif audio_only:
+        argv += ["-f", AUDIO_FIRST_CHOICE[preset.audio_format]]
     else:
         argv += ["-f", _video_format(None if preset.quality == "best" else int(preset.quality))]
         if preset.codec in CODEC_SORT:
             argv += ["-S", CODEC_SORT[preset.codec]]
-        if preset.container != "keep":
-            argv += ["--merge-output-format", preset.container,
-                     "--remux-video", preset.container]
+    if audio_only:
+        argv += ["-x", "--audio-format", preset.audio_format]
+        if preset.audio_kbps:
+            argv += ["--audio-quality", f"{preset.audio_kbps}K"]
+    elif preset.container != "keep":
+        argv += ["--merge-output-format", preset.container, "--remux-video", preset.container]
     if preset.subtitles:
         argv += ["--write-subs", "--sub-langs", ",".join(preset.subtitles)]
         if preset.auto_subtitles:
