@@ -15,6 +15,7 @@ import base64
 import calendar
 import contextlib
 import dataclasses
+import hashlib
 import html
 import json
 import mimetypes
@@ -87,6 +88,9 @@ class Video:
     media: str            # 'muxed' | 'split' | 'big'
     big_file: str | None  # name in FakeSite files, for media == 'big'
     availability: str | None = None  # a key of UNAVAILABLE: the video cannot be played
+    subtitles: dict = dataclasses.field(default_factory=dict)  # language -> WebVTT text
+    chapters: list = dataclasses.field(default_factory=list)  # (start, end, title)
+    sponsor_segments: list = dataclasses.field(default_factory=list)  # (start, end, category)
 
     @property
     def timestamp(self) -> int:
@@ -176,6 +180,7 @@ class FakeSite:
         self._faults: list[_Fault] = []
         self._logins: dict[str, str] = {}  # path prefix -> the Authorization value it needs
         self._cookies: dict[str, str] = {}  # path prefix -> the "name=value" it needs
+        self.sponsorblock_requests = 0
         self._records: list[_Record] = []
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -272,7 +277,8 @@ class FakeSite:
                   description: str | None = None, duration: int = 3,
                   upload_date: str = '20260101', view_count: int = 1000,
                   like_count: int = 10, tags=('test',), categories=('Testing',),
-                  media: str = 'muxed', big_file=None, availability: str | None = None) -> Video:
+                  media: str = 'muxed', big_file=None, availability: str | None = None,
+                  subtitles: dict | None = None, chapters=()) -> Video:
         """Add or replace a video.
 
         media: 'muxed' (one muxed mp4), 'split' (video-only + audio-only +
@@ -281,6 +287,8 @@ class FakeSite:
         omitted the only registered big file is used).
         availability: None (playable) or 'private', 'deleted', 'members', 'geo',
         'age': the API answers with YouTube's reason and no formats.
+        subtitles: language -> WebVTT text, served at /subs/<id>.<lang>.vtt.
+        chapters: (start, end, title) triples, given in the video's metadata.
         """
         if media not in ('muxed', 'split', 'big'):
             raise ValueError(f'unknown media kind {media!r}')
@@ -294,7 +302,8 @@ class FakeSite:
             description=description if description is not None else f'Description of {video_id}.',
             duration=duration, upload_date=upload_date, view_count=view_count,
             like_count=like_count, tags=list(tags), categories=list(categories),
-            media=media, big_file=big_file, availability=availability)
+            media=media, big_file=big_file, availability=availability,
+            subtitles=dict(subtitles or {}), chapters=list(chapters))
         with self._lock:
             self.videos[video_id] = video
         return video
@@ -527,6 +536,12 @@ class FakeSite:
             'thumbnail': f'{base}/thumb/{video.id}.jpg',
             'webpage_url': f'{base}/watch/{video.id}',
             'formats': self._formats(video),
+            'subtitles': {lang: [{'url': f'{base}/subs/{video.id}.{lang}.vtt', 'ext': 'vtt'}]
+                          for lang in video.subtitles},
+            'chapters': [{'start_time': s, 'end_time': e, 'title': t}
+                         for s, e, t in video.chapters],
+            # SponsorBlock answers for YouTube videos only: one with segments poses as one.
+            'as_youtube': bool(video.sponsor_segments),
         }
 
     def _entry(self, video_id: str) -> dict:
@@ -598,6 +613,38 @@ class FakeSite:
             f'<h1>{html.escape(video.title)}</h1><p>{html.escape(video.description)}</p>'
             f'<p>By <a href="/channel/{video.channel_id}">{html.escape(video.channel)}</a></p>'),
             og_title=video.title)
+
+    def _r_subs(self, page, vid, lang):
+        video = self.videos.get(vid)
+        if not video or lang not in video.subtitles:
+            return _text(404, 'no such subtitles')
+        return _Response(200, 'text/vtt; charset=utf-8', video.subtitles[lang].encode())
+
+    def _r_sponsorblock(self, page, prefix):
+        """SponsorBlock's API (/api/skipSegments/<first 4 hex of sha256(id)>), for the
+        videos given segments with add_sponsor_segment."""
+        self.sponsorblock_requests += 1
+        answer = []
+        for video in self.videos.values():
+            if video.sponsor_segments and \
+                    hashlib.sha256(video.id.encode()).hexdigest().startswith(prefix):
+                answer.append({'videoID': video.id, 'segments': [
+                    {'segment': [s, e], 'category': c, 'actionType': 'skip',
+                     'UUID': f'{video.id}-{n}', 'videoDuration': video.duration,
+                     'description': ''}
+                    for n, (s, e, c) in enumerate(video.sponsor_segments)]})
+        return _json(answer) if answer else _json({'message': 'Not Found'}, 404)
+
+    def add_sponsor_segment(self, video_id: str, start: float, end: float,
+                            category: str = 'sponsor') -> None:
+        """A SponsorBlock segment of a video (the video then poses as a YouTube one, the
+        only kind yt-dlp asks SponsorBlock about); the API is at sponsorblock_api."""
+        with self._lock:
+            self.videos[video_id].sponsor_segments.append((start, end, category))
+
+    @property
+    def sponsorblock_api(self) -> str:
+        return f'{self.base_url}/sponsorblock'
 
     def _r_api_video(self, page, vid):
         video = self.videos.get(vid)
@@ -677,6 +724,8 @@ _ROUTES = [(re.compile(p), h) for p, h in [
     (r'/thumb/(?P<vid>[\w-]+)\.jpg', FakeSite._r_thumb),
     (r'/stream/(?P<name>[\w-]+)/(?P<file>[\w.-]+)', FakeSite._r_stream),
     (r'/feed\.xml', FakeSite._r_feed),
+    (r'/subs/(?P<vid>[\w-]+)\.(?P<lang>[\w-]+)\.vtt', FakeSite._r_subs),
+    (r'/sponsorblock/api/skipSegments/(?P<prefix>[0-9a-f]{4})', FakeSite._r_sponsorblock),
 ]]
 
 

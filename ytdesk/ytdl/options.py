@@ -10,6 +10,8 @@ from typing import Any
 
 from ytdesk.core.preset_options import PresetOptions
 
+from .ffmpeg import ffmpeg_path
+
 
 # yt-dlp picks the best streams within the limit and merges video+audio with ffmpeg;
 # the fallbacks keep a video downloadable when only a single muxed file exists.
@@ -32,16 +34,6 @@ PRESET_PARAMS = (
     "writethumbnail", "writedescription", "writeinfojson", "ratelimit", "proxy",
     "cookiesfrombrowser", "sleep_interval", "max_sleep_interval", "outtmpl",
 )
-
-
-@functools.cache
-def ffmpeg_path() -> str | None:
-    """The ffmpeg that ships with imageio-ffmpeg, so users need no system ffmpeg."""
-    try:
-        import imageio_ffmpeg
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except (ImportError, RuntimeError):
-        return None
 
 
 @functools.cache
@@ -86,17 +78,21 @@ def preset_argv(preset: PresetOptions, sponsorblock_api: str | None = None) -> l
     elif preset.container != "keep":
         argv += ["--merge-output-format", preset.container, "--remux-video", preset.container]
     if preset.subtitles:
-        argv += ["--write-subs", "--sub-langs", ",".join(preset.subtitles)]
+        # --embed-subs fetches them itself and deletes them once inside; --write-subs with it
+        # would keep the files too.
+        argv += ["--embed-subs" if preset.subtitles_mode == "embed" else "--write-subs",
+                 "--sub-langs", ",".join(preset.subtitles)]
         if preset.auto_subtitles:
             argv.append("--write-auto-subs")
         if preset.subtitles_srt:
             argv += ["--convert-subs", "srt"]
-        if preset.subtitles_mode == "embed":
-            argv.append("--embed-subs")
     if preset.embed_chapters:
         argv.append("--embed-chapters")
     if preset.split_chapters:
-        argv.append("--split-chapters")
+        # One file per chapter, in the video's own folder (yt-dlp's default chapter name).
+        folder = preset.output_template.rpartition("/")[0]
+        argv += ["--split-chapters", "-o", "chapter:" + (f"{folder}/" if folder else "")
+                 + "%(title)s - %(section_number)03d %(section_title)s [%(id)s].%(ext)s"]
     marked = [category for category, action in preset.sponsorblock if action == "mark"]
     removed = [category for category, action in preset.sponsorblock if action == "remove"]
     if marked:
@@ -105,6 +101,11 @@ def preset_argv(preset: PresetOptions, sponsorblock_api: str | None = None) -> l
         argv += ["--sponsorblock-remove", ",".join(removed)]
     if (marked or removed) and sponsorblock_api:
         argv += ["--sponsorblock-api", sponsorblock_api]
+    if preset.embed_thumbnail:
+        # As JPEG: yt-dlp turns other thumbnails (YouTube's WebP) into PNG to embed them,
+        # and the Linux build of the bundled ffmpeg has no PNG encoder; JPEG covers show
+        # in every player.
+        argv += ["--convert-thumbnails", "jpg"]
     for wanted, flag in ((preset.embed_thumbnail, "--embed-thumbnail"),
                          (preset.embed_metadata, "--embed-metadata"),
                          (preset.write_thumbnail, "--write-thumbnail"),
