@@ -4,11 +4,14 @@ on from the banner's button or its shortcut."""
 from __future__ import annotations
 
 import errno
+import subprocess
+import sys
 
 import pytest
 from PySide6.QtCore import Qt
-from support import job, wait_until_idle
+from support import job, subprocess_env, wait_until_idle
 
+from ytdesk.core import queuestate
 from ytdesk.jobs import kinds
 from ytdesk.ui.main_window import MainWindow
 
@@ -49,5 +52,27 @@ def test_the_banner_says_why_and_resumes_the_queue(home, one_at_a_time, qtbot, f
     qtbot.keyClick(window, Qt.Key.Key_R,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(banner.isHidden, timeout=5_000)
+    wait_until_idle(qtbot, one_at_a_time)
+    assert job(job_id).status == "succeeded"
+
+
+def test_resume_from_another_terminal_resumes_the_window_queue(home, one_at_a_time, qtbot,
+                                                               full_disk_once):
+    """The pause is kept in the library: `ytdesk-cli resume` in another process ends it,
+    and the window hides its banner and goes on."""
+    window = MainWindow(one_at_a_time, home.settings, home.paths)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    banner = window.paused_banner
+    job_id = one_at_a_time.enqueue("full-disk-test", "https://a.example/1")
+    qtbot.waitUntil(banner.isVisible, timeout=10_000)
+    qtbot.waitUntil(lambda: queuestate.paused_reason() is not None, timeout=5_000)
+
+    resumed = subprocess.run([sys.executable, "-m", "ytdesk.cli", "--data-dir",
+                              str(home.paths.data_dir), "resume"],
+                             capture_output=True, text=True, env=subprocess_env(), timeout=60)
+    assert resumed.returncode == 0 and resumed.stdout.startswith("The queue is resumed")
+    qtbot.waitUntil(banner.isHidden, timeout=10_000)
     wait_until_idle(qtbot, one_at_a_time)
     assert job(job_id).status == "succeeded"

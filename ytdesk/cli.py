@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import logging
+import shlex
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,60 +19,75 @@ from ytdesk.core import cookies
 from ytdesk.core import db as database
 from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
-from ytdesk.core import jobstore, library, presets
-from ytdesk.core.clock import iso
+from ytdesk.core import jobstore, listings, presets, queuestate
 from ytdesk.core.credentials import Logins, RedactingFilter
 from ytdesk.core.jobstore import PRIORITIES, NewJob
-from ytdesk.core.models import Job, Video
+from ytdesk.core.models import Job
 from ytdesk.core.paths import Paths, add_location_arguments, download_dir_override, resolve_data_dir
 from ytdesk.core.preset_options import PresetError, options_from_json, parse_rate
+from ytdesk.core.printable import printable
 from ytdesk.core.settings import Settings
 from ytdesk.core.urls import check_url
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-_PRIORITY_NAMES = {value: name for name, value in PRIORITIES.items()}
-
-
-def job_json(job: Job) -> dict[str, Any]:
-    return {"id": job.id, "kind": job.kind, "status": job.status, "url": job.url,
-            "title": job.title, "priority": _PRIORITY_NAMES.get(job.priority, job.priority),
-            "attempts": job.attempts, "progress": job.progress, "error": job.error,
-            "parent_id": job.parent_id, "created_at": iso(job.created_at),
-            "finished_at": iso(job.finished_at)}
-
-
-def video_json(video: Video) -> dict[str, Any]:
-    return {"id": video.id, "extractor": video.extractor, "video_id": video.video_id,
-            "title": video.title, "channel": video.channel, "duration": video.duration,
-            "upload_date": video.upload_date, "filepath": video.filepath,
-            "downloaded_at": iso(video.downloaded_at), "watched": bool(video.watched)}
+# Exit codes (the README's "When things go wrong" lists them): 0 done; 1 a job failed or
+# an action was refused; 2 bad input or a library/folder that cannot be used; 3 `run`
+# stopped because the queue is paused (a full disk, a folder it may not write to).
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_QUEUE_PAUSED = 0, 1, 2, 3
 
 
 def _say(text: str = "") -> None:
+    """A line on stdout; text from outside (titles, URLs, errors) goes through `printable`
+    first, field by field, so the tabs between fields stay tabs."""
     print(text, flush=True)
 
 
 def _complain(text: str) -> None:
-    print(f"ytdesk-cli: {text}", file=sys.stderr, flush=True)
+    print(f"ytdesk-cli: {printable(text)}", file=sys.stderr, flush=True)
 
 
 def _print_json(value: Any) -> None:
     _say(json.dumps(value, indent=2, ensure_ascii=False))
 
 
+def _resume_command(args) -> str:
+    """The command that resumes this library's queue, as the user would type it."""
+    where = ["--data-dir", args.data_dir] if args.data_dir else []
+    return shlex.join(["ytdesk-cli", *where, "resume"])
+
+
 # -- commands ------------------------------------------------------------------------------
+def _lines_of(data: bytes) -> Iterator[tuple[int, str | None, str]]:
+    """(number, text, why) of each line that is not blank or a comment; text is None, and
+    `why` says so, for a line that is not UTF-8 (it was queued with U+FFFD before)."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    for number, raw in enumerate(data.splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith(b"#"):
+            continue
+        try:
+            yield number, raw.decode("utf-8"), ""
+        except UnicodeDecodeError as exc:
+            yield number, None, (f"line {number} is not UTF-8 text: its byte {exc.start + 1} "
+                                 f"(0x{raw[exc.start]:02x}) cannot be read. Save the file as "
+                                 "UTF-8 and add that line again.")
+
+
 def cmd_add(args, paths: Paths, settings: Settings) -> int:
     inputs: list[tuple[str, str]] = [("argument", u) for u in args.urls]
+    rejected = 0
     if args.from_file:
         try:
-            text = Path(args.from_file).read_text(encoding="utf-8", errors="replace")
+            data = Path(args.from_file).read_bytes()
         except OSError as exc:
             _complain(f"cannot read {args.from_file}: {exc.strerror or exc}")
             return EXIT_BAD_INPUT
-        for number, line in enumerate(text.splitlines(), 1):
-            if line.strip() and not line.lstrip().startswith("#"):
+        for number, line, why in _lines_of(data):
+            if line is None:  # like a line that is not a URL: this one is rejected
+                rejected += 1
+                _complain(f"rejected {args.from_file}:{number}: {why}")
+            else:
                 inputs.append((f"{args.from_file}:{number}", line))
-    if not inputs:
+    if not inputs and not rejected:
         _complain("no URL given: pass one or more URLs, or --from-file FILE.")
         return EXIT_BAD_INPUT
     payload: dict[str, Any] = {}
@@ -93,7 +110,7 @@ def cmd_add(args, paths: Paths, settings: Settings) -> int:
         return EXIT_BAD_INPUT
     if args.download_dir:
         payload["download_dir"] = str(Path(args.download_dir).expanduser().resolve())
-    accepted, rejected = [], 0
+    accepted = []
     for where, text in inputs:
         checked = check_url(text)
         if checked.ok:
@@ -109,7 +126,7 @@ def cmd_add(args, paths: Paths, settings: Settings) -> int:
         _print_json({"queued": ids, "rejected": rejected})
     else:
         for job_id, job in zip(ids, accepted, strict=True):
-            _say(f"{job_id}\t{job.url}")
+            _say(f"{job_id}\t{printable(job.url)}")
     return EXIT_BAD_INPUT if rejected else EXIT_OK
 
 
@@ -119,7 +136,7 @@ def cmd_presets(args, paths: Paths, settings: Settings) -> int:
             document = presets.export(args.names)
             Path(args.file).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
-            _say(f"wrote {len(document['presets'])} to {args.file}")
+            _say(f"wrote {len(document['presets'])} to {printable(args.file)}")
             return EXIT_OK
         if args.preset_action == "import":
             try:
@@ -131,7 +148,7 @@ def cmd_presets(args, paths: Paths, settings: Settings) -> int:
                 _complain(f"{args.file} is not a JSON file of presets.")
                 return EXIT_BAD_INPUT
             for preset in presets.import_presets(document):
-                _say(f"added {preset.name}\t{preset.title}")
+                _say(f"added {printable(preset.name)}\t{printable(preset.title)}")
             return EXIT_OK
     except PresetError as error:
         _complain(str(error))
@@ -145,11 +162,14 @@ def cmd_presets(args, paths: Paths, settings: Settings) -> int:
     for preset in listed:
         marks = " (default)" if preset.name == default else ""
         marks += "" if preset.builtin else " (yours)"
-        _say(f"{preset.name:<{width}}  {preset.title}{marks}")
+        _say(f"{printable(preset.name):<{width}}  {printable(preset.title)}{marks}")
     return EXIT_OK
 
 
 def cmd_run(args, paths: Paths, settings: Settings) -> int:
+    """Run the queue: with --until-idle, until nothing can start (nothing left to do, or the
+    queue paused: exit 3); without, until stopped (Ctrl+C, SIGTERM), waiting through a
+    pause for `ytdesk-cli resume` from another terminal."""
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from ytdesk.jobs.manager import JobManager
@@ -157,7 +177,7 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
     manager = JobManager(paths, settings, concurrency=args.concurrency)
     outcome: dict[int, str] = {}
-    state: dict[str, Any] = {"paused": None, "stopping": False}
+    state: dict[str, Any] = {"stopping": False}
 
     said: dict[int, str] = {}
 
@@ -173,25 +193,24 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
         detail = f": {error}" if status in (st.FAILED, st.WAITING) and error else ""
         if status == st.SUCCEEDED and result:
             detail = f": {result}"
-        _say(f"job {job_id} {status}  {label}{detail}")
+        _say(f"job {job_id} {status}  {printable(label)}{printable(detail)}")
         if status in st.FINISHED:
             outcome[job_id] = status
 
     def on_paused(reason: str) -> None:
-        state["paused"] = reason
         _complain(f"the queue is paused: {reason}")
+        _complain(f"once that is fixed, resume it with: {_resume_command(args)}")
+
+    def on_resumed() -> None:
+        _complain("the queue is resumed")
 
     def stop() -> None:
         if not state["stopping"]:
             state["stopping"] = True
-            app.quit()
+            QTimer.singleShot(0, app.quit)  # also when said before the loop runs
 
     def on_idle() -> None:
-        if args.until_idle or (state["paused"] and not manager.running_ids):
-            stop()
-
-    def on_finished(*_: object) -> None:
-        if state["paused"] and not manager.running_ids:
+        if args.until_idle:
             stop()
 
     def on_recovered(ids: list[int]) -> None:
@@ -200,8 +219,8 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
 
     manager.jobChanged.connect(on_changed)
     manager.queuePaused.connect(on_paused)
+    manager.queueResumed.connect(on_resumed)
     manager.idle.connect(on_idle)
-    manager.jobFinished.connect(on_finished)
 
     # Python runs signal handlers only when it gets control back from Qt: a timer gives it.
     wake = QTimer(interval=200)
@@ -213,6 +232,7 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
     try:
         manager.start()
         app.exec()
+        paused = manager.paused_reason
         if not manager.shutdown(timeout_s=10):
             _complain("some jobs did not stop within 10 s; they will be recovered on next start")
     finally:
@@ -220,33 +240,43 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         manager.deleteLater()
-    failed = [j for j, s in outcome.items() if s == st.FAILED]
-    if failed or state["paused"]:
+    if paused:
+        _complain("stopped because the queue is paused")
+        return EXIT_QUEUE_PAUSED
+    if any(status == st.FAILED for status in outcome.values()):
         return EXIT_FAILED
     return EXIT_OK
 
 
 def cmd_jobs(args, paths: Paths, settings: Settings) -> int:
-    query = Job.select().order_by(Job.id)
-    if args.status:
-        query = query.where(Job.status == args.status)
+    rows = listings.jobs(args.status)
     if args.json:
-        _print_json([job_json(j) for j in query])
+        listings.write_json_array(rows, sys.stdout)
+        sys.stdout.flush()
         return EXIT_OK
-    for job in query:
-        progress = f"{job.progress * 100:5.1f}%" if job.progress is not None else "     -"
-        line = f"{job.id}\t{job.status:<9}\t{job.kind}\t{progress}\t{job.title or job.url}"
-        if job.error and job.status in (st.FAILED, st.WAITING, st.QUEUED):
-            line += f"\t{job.error}"
+    paused = queuestate.paused_reason()
+    if paused:  # why queued jobs do not start, where a person looks (stdout stays rows)
+        _complain(f"the queue is paused: {paused}")
+        _complain(f"once that is fixed, resume it with: {_resume_command(args)}")
+    for row in rows:
+        progress = f"{row['progress'] * 100:5.1f}%" if row["progress"] is not None else "     -"
+        line = (f"{row['id']}\t{row['status']:<9}\t{row['kind']}\t{progress}\t"
+                f"{printable(row['title'] or row['url'])}")
+        if row["error"] and row["status"] in (st.FAILED, st.WAITING, st.QUEUED):
+            line += f"\t{printable(row['error'])}"
         _say(line)
     return EXIT_OK
 
 
 def _each_id(ids: Sequence[int], action) -> int:
+    """Do `action` to each job; one line each. A job already where it was asked to go
+    is nothing to do (exit 0, like `migrate up` when up to date), a refusal is exit 1."""
     code = EXIT_OK
     for job_id in ids:
         try:
             _say(f"job {job_id} {action(job_id)}")
+        except st.AlreadyThere as exc:
+            _say(str(exc))
         except st.TransitionError as exc:
             _complain(str(exc))
             code = EXIT_FAILED
@@ -266,7 +296,16 @@ def cmd_pause(args, paths, settings) -> int:
 
 
 def cmd_resume(args, paths, settings) -> int:
-    return _each_id(args.ids, lambda i: jobactions.apply_one(jobactions.RESUME, i))
+    if args.ids:
+        return _each_id(args.ids, lambda i: jobactions.apply_one(jobactions.RESUME, i))
+    # No ids: the queue, paused after a local failure (a runner in this or another
+    # process sees the change within about a second and goes on).
+    reason = queuestate.resume()
+    if reason is None:
+        _say("The queue is not paused; there is nothing to resume.")
+    else:
+        _say(f"The queue is resumed (it was paused: {printable(reason)})")
+    return EXIT_OK
 
 
 def cmd_log(args, paths: Paths, settings) -> int:
@@ -277,19 +316,23 @@ def cmd_log(args, paths: Paths, settings) -> int:
     if not path.exists():
         _complain(f"job {args.id} has not written a log yet (it has not run).")
         return EXIT_OK
-    sys.stdout.write(path.read_text(encoding="utf-8", errors="replace"))
+    with path.open(encoding="utf-8", errors="replace", newline="\n") as lines:
+        for line in lines:  # a line at a time: a log can be long
+            sys.stdout.write(printable(line.removesuffix("\n")) + "\n")
     sys.stdout.flush()
     return EXIT_OK
 
 
 def cmd_videos(args, paths, settings) -> int:
-    videos = library.search_videos(args.search, limit=args.limit)
+    rows = listings.videos(args.search, limit=args.limit)
     if args.json:
-        _print_json([video_json(v) for v in videos])
+        listings.write_json_array(rows, sys.stdout)
+        sys.stdout.flush()
         return EXIT_OK
-    for video in videos:
-        state = "downloaded" if video.filepath else "known"
-        _say(f"{video.id}\t{state:<10}\t{video.channel or '-'}\t{video.title or video.video_id}")
+    for row in rows:
+        state = "downloaded" if row["filepath"] else "known"
+        _say(f"{row['id']}\t{state:<10}\t{printable(row['channel'] or '-')}\t"
+             f"{printable(row['title'] or row['video_id'])}")
     return EXIT_OK
 
 
@@ -341,7 +384,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="process the queue in the foreground")
     run.add_argument("--until-idle", action="store_true",
-                     help="exit once nothing is queued, running or waiting")
+                     help="exit once nothing is queued, running or waiting, or once the "
+                     "queue pauses (exit code 3); without it, run until stopped")
     run.add_argument("--concurrency", type=int, metavar="N")
     run.set_defaults(handler=cmd_run)
 
@@ -353,9 +397,11 @@ def build_parser() -> argparse.ArgumentParser:
     for name, handler, text in (("retry", cmd_retry, "queue failed or cancelled jobs again"),
                                 ("cancel", cmd_cancel, "cancel jobs"),
                                 ("pause", cmd_pause, "pause jobs (partial files are kept)"),
-                                ("resume", cmd_resume, "resume paused jobs")):
+                                ("resume", cmd_resume, "resume paused jobs or, with no ID, "
+                                 "the queue (paused by a full disk or a folder ytdesk may "
+                                 "not write to)")):
         cmd = sub.add_parser(name, help=text)
-        cmd.add_argument("ids", nargs="+", type=int, metavar="ID")
+        cmd.add_argument("ids", nargs="*" if name == "resume" else "+", type=int, metavar="ID")
         cmd.set_defaults(handler=handler)
 
     show_log = sub.add_parser("log", help="print a job's log")

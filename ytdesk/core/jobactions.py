@@ -112,8 +112,9 @@ def apply_one(action: str, job_id: int) -> str:
     job = Job.select(Job.status).where(Job.id == job_id).first()
     if job is None:
         raise st.TransitionError(f"There is no job {job_id}.")
-    if action == RESUME and job.status in st.ACTIVE:
-        raise st.TransitionError(f"Job {job_id} is already {job.status}.")
+    if ((action == RESUME and job.status in st.ACTIVE)
+            or (action in (PAUSE, CANCEL) and job.status == _MOVES[action][0])):
+        raise st.AlreadyThere(f"Job {job_id} is already {job.status}.")
     verb = {PAUSE: "paused", RESUME: "resumed", CANCEL: "cancelled", RETRY: "retried",
             REMOVE: "removed while it runs (pause or cancel it first)"}[action]
     raise st.TransitionError(f"Job {job_id} is {job.status}; it cannot be {verb}.")

@@ -31,6 +31,11 @@ class TransitionError(ValueError):
     """A status change the job's life does not allow; the message says which."""
 
 
+class AlreadyThere(TransitionError):
+    """Nothing to do: the job already is where the action would take it (resuming a
+    queued job, pausing a paused one)."""
+
+
 def can_move(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
 

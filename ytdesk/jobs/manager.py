@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
-from ytdesk.core import jobstore
+from ytdesk.core import jobstore, queuestate
 from ytdesk.core.credentials import Logins
 from ytdesk.core.jobactions import ActionResult
 from ytdesk.core.jobstore import NewJob
@@ -46,6 +46,11 @@ def _freeze_what_lasts() -> None:
     walking them took 30-40 ms with the GIL held, on whatever thread the pass fell on,
     freezing the window (measured while 10,000 dropped links were listed)."""
     gc.freeze()
+
+
+def _pause_not_stored(exc: BaseException) -> None:
+    # This process still keeps the pause; other processes do not hear of it.
+    log.warning("could not store the queue's pause in the library: %s", exc)
 
 
 def _add_urls(logins: Logins, kind: str, urls: list[str], payload: dict,
@@ -74,7 +79,7 @@ class JobManager(QObject):
     jobsRecovered = Signal(list)  # ids of interrupted jobs put back in the queue
     queuePaused = Signal(str)  # why (e.g. disk full)
     queueResumed = Signal()
-    idle = Signal()  # nothing queued, running or waiting anywhere
+    idle = Signal()  # nothing runs here, and the queue is paused or has nothing to do
     libraryBusy = Signal(bool)  # True: a change waits for another program to let go of
     # the library's write lock; False: it got through (or was given up)
 
@@ -98,10 +103,14 @@ class JobManager(QObject):
         self._scheduler.added.connect(self._on_added)
         self._scheduler.news.connect(self._on_news)
         self._scheduler.drained.connect(self._check_idle)
+        self._scheduler.written.connect(self._look_at_stored_pause)
         self._liveness.asked.connect(self._on_asked)
         self._liveness.recovered.connect(self._on_recovered)
         self._accepting = False
         self._paused_reason: str | None = None
+        # The pause as last read from (or written to) the library: a different stored
+        # value means another process paused or resumed the queue.
+        self._stored_pause: str | None = None
         self.warmed_up = False  # yt-dlp imported and start-up's objects frozen
 
     # -- life ------------------------------------------------------------------------------
@@ -111,7 +120,10 @@ class JobManager(QObject):
         find_tools()
         self._accepting = True
         self._liveness.start()
-        self._scheduler.start()
+        self._stored_pause = queuestate.paused_reason()  # one row, by its key
+        self._scheduler.start(paused=bool(self._stored_pause))
+        if self._stored_pause:
+            self._pause_here(self._stored_pause)
         QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
 
     def _warm_up(self) -> None:
@@ -304,15 +316,49 @@ class JobManager(QObject):
         return result.removed
 
     def pause_queue(self, reason: str) -> None:
+        """Start no new job, here and in every process sharing the library, until
+        `resume_queue` (or `ytdesk-cli resume`)."""
+        self._pause_here(reason)
+        self._write(queuestate.pause, reason, done=self._pause_stored, failed=_pause_not_stored)
+
+    def resume_queue(self) -> None:
+        self._resume_here()
+        self._write(queuestate.resume, done=self._resume_stored, failed=_pause_not_stored)
+
+    def _pause_here(self, reason: str) -> None:
         self._paused_reason = reason
         self._scheduler.pause()
         self.queuePaused.emit(reason)
+        self._check_idle()  # nothing running: a paused queue is idle now
 
-    def resume_queue(self) -> None:
+    def _resume_here(self) -> None:
         self._paused_reason = None
         self.queueResumed.emit()
         if self._accepting:
             self._scheduler.resume()
+
+    def _pause_stored(self, reason: str) -> None:
+        self._stored_pause = reason
+
+    def _resume_stored(self, _: object = None) -> None:
+        self._stored_pause = None
+
+    def _look_at_stored_pause(self) -> None:
+        """Another connection wrote to the library: read the stored pause on the writer
+        thread, after our own pause writes (one thread, in order), so only another
+        process's change differs from what we last stored or saw."""
+        if self._accepting:
+            self._writer.submit(queuestate.paused_reason, done=self._on_stored_pause,
+                                latest="stored-pause")
+
+    def _on_stored_pause(self, stored: str | None) -> None:
+        if stored == self._stored_pause or not self._accepting:
+            return
+        self._stored_pause = stored
+        if stored and self._paused_reason is None:
+            self._pause_here(stored)
+        elif not stored and self._paused_reason is not None:
+            self._resume_here()
 
     # -- news from the parts -----------------------------------------------------------------------
     def _on_added(self, ids: list) -> None:
@@ -356,6 +402,8 @@ class JobManager(QObject):
         self._scheduler.wake()
 
     def _check_idle(self) -> None:
-        """No slot runs: if nothing is queued, running or waiting anywhere, say so."""
-        if self._accepting and not self._running.ids() and not jobstore.has_active_jobs():
+        """No slot runs: if nothing can start here (the queue is paused) or nothing is
+        queued, running or waiting anywhere, say so."""
+        if (self._accepting and not self._scheduler.busy and not self._running.ids()
+                and (self._paused_reason or not jobstore.has_active_jobs())):
             self.idle.emit()

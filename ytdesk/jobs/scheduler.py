@@ -143,6 +143,7 @@ class Scheduler(QObject):
     added = Signal(list)  # children a running job queued
     news = Signal(tuple)  # progress, log and title reports, as the context made them
     drained = Signal()  # no slot runs any more
+    written = Signal()  # another connection (most often another process) wrote to the library
 
     def __init__(self, owner: str, settings: Settings, paths: Paths, running: Running,
                  concurrency: int, parent: QObject | None = None):
@@ -160,10 +161,16 @@ class Scheduler(QObject):
         self._missed = False  # woken while every slot was busy
 
     # -- control ---------------------------------------------------------------------------------
-    def start(self) -> None:
-        self.gate.open()
+    def start(self, paused: bool = False) -> None:
         self._outside.start()
-        self.wake()
+        if not paused:
+            self.gate.open()
+            self.wake()
+
+    @property
+    def busy(self) -> bool:
+        """A slot runs (a job, or a look for one)."""
+        return self._slots > 0
 
     def pause(self) -> None:
         """Start nothing new; running jobs go on."""
@@ -229,6 +236,7 @@ class Scheduler(QObject):
             return
         if version != self._data_version:
             self._data_version = version
+            self.written.emit()
             if self._slots < self.gate.concurrency:
                 self.wake()
 

@@ -152,6 +152,11 @@ def _os_failure(error: OSError) -> Failure | None:
         where = f" to {error.filename}" if error.filename else " to the download folder"
         return Failure(LOCAL, f"ytdesk is not allowed to write{where}. Choose another download "
                               "folder or fix its permissions, then resume the queue.")
+    if error.errno == errno.ENOTDIR:  # the download folder's path goes through a file
+        where = f" {error.filename}" if error.filename else " the download folder"
+        return Failure(LOCAL, f"ytdesk cannot make the folder{where}: part of that path is a "
+                              "file, not a folder. Choose another download folder or move "
+                              "the file, then resume the queue.")
     return None
 
 
