@@ -195,8 +195,9 @@ def restore(db_path: Path, backup_dir: Path, chosen: Backup,
         raise RestoreRefused(f"{db_path} is a folder, not a library file. Move it out of the "
                              "way, then restore again.")
     if schema_of(chosen.path) is None:
-        raise RestoreRefused(f"{chosen.name} is not a ytdesk library backup (SQLite cannot "
-                             "read it); choose another one.")
+        raise RestoreRefused(f"{chosen.name} cannot be restored: SQLite cannot read it as a "
+                             "ytdesk library (it is damaged, or another file); choose another "
+                             "backup.")
     # The copy first: the backup of the current library below rotates old copies away,
     # and the chosen one may be among them.
     incoming = db_path.with_name(db_path.name + ".restoring")
