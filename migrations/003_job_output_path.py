@@ -7,7 +7,7 @@ migrating up again puts them back: a down and an up lose nothing.
 import peewee as pw
 from peewee_migrate import Migrator
 
-KEPT = "rollback_003_job_output_path"
+KEPT = "rollback_003_job_output_path"  # spelled out in the SQL below: no string-built SQL
 
 
 def _put_back(database):
@@ -17,10 +17,10 @@ def _put_back(database):
     # Matched on the id and the creation time: an id freed and used again while rolled back
     # belongs to another job.
     database.execute_sql(
-        f'UPDATE job SET output_path = (SELECT k.output_path FROM "{KEPT}" k '
+        'UPDATE job SET output_path = (SELECT k.output_path FROM "rollback_003_job_output_path" k '
         "WHERE k.job_id = job.id AND k.created_at = job.created_at) "
-        f'WHERE id IN (SELECT k.job_id FROM "{KEPT}" k WHERE k.created_at = job.created_at)')
-    database.execute_sql(f'DROP TABLE "{KEPT}"')
+        'WHERE id IN (SELECT k.job_id FROM "rollback_003_job_output_path" k WHERE k.created_at = job.created_at)')
+    database.execute_sql('DROP TABLE "rollback_003_job_output_path"')
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
@@ -29,9 +29,9 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
-    migrator.sql(f'DROP TABLE IF EXISTS "{KEPT}"')
-    migrator.sql(f'CREATE TABLE "{KEPT}" (job_id INTEGER PRIMARY KEY, created_at REAL, '
+    migrator.sql('DROP TABLE IF EXISTS "rollback_003_job_output_path"')
+    migrator.sql('CREATE TABLE "rollback_003_job_output_path" (job_id INTEGER PRIMARY KEY, created_at REAL, '
                  "output_path TEXT NOT NULL)")
-    migrator.sql(f'INSERT INTO "{KEPT}" SELECT id, created_at, output_path FROM job '
+    migrator.sql('INSERT INTO "rollback_003_job_output_path" SELECT id, created_at, output_path FROM job '
                  "WHERE output_path IS NOT NULL")
     migrator.remove_fields("job", "output_path")

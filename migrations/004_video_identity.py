@@ -47,7 +47,7 @@ def _scope(extractor, url):
     return "/".join([host, *segments])
 
 
-KEPT = "rollback_004_video_scope"
+KEPT = "rollback_004_video_scope"  # spelled out in the SQL below: no string-built SQL
 
 
 def _put_back(database):
@@ -55,10 +55,10 @@ def _put_back(database):
                                 (KEPT,)).fetchone():
         return
     database.execute_sql(
-        f'UPDATE video SET id_scope = (SELECT k.id_scope FROM "{KEPT}" k WHERE k.video_id = '
+        'UPDATE video SET id_scope = (SELECT k.id_scope FROM "rollback_004_video_scope" k WHERE k.video_id = '
         "video.id AND k.created_at = video.created_at) "
-        f'WHERE id IN (SELECT k.video_id FROM "{KEPT}" k WHERE k.created_at = video.created_at)')
-    database.execute_sql(f'DROP TABLE "{KEPT}"')
+        'WHERE id IN (SELECT k.video_id FROM "rollback_004_video_scope" k WHERE k.created_at = video.created_at)')
+    database.execute_sql('DROP TABLE "rollback_004_video_scope"')
 
 
 def _rekey(database):
@@ -93,10 +93,10 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     migrator.run(_refuse_twins, database)
-    migrator.sql(f'DROP TABLE IF EXISTS "{KEPT}"')
-    migrator.sql(f'CREATE TABLE "{KEPT}" (video_id INTEGER PRIMARY KEY, created_at REAL, '
+    migrator.sql('DROP TABLE IF EXISTS "rollback_004_video_scope"')
+    migrator.sql('CREATE TABLE "rollback_004_video_scope" (video_id INTEGER PRIMARY KEY, created_at REAL, '
                  "id_scope TEXT NOT NULL)")
-    migrator.sql(f'INSERT INTO "{KEPT}" SELECT id, created_at, id_scope FROM video '
+    migrator.sql('INSERT INTO "rollback_004_video_scope" SELECT id, created_at, id_scope FROM video '
                  "WHERE id_scope != ''")
     migrator.drop_index("video", "extractor", "video_id", "id_scope")
     migrator.remove_fields("video", "id_scope")

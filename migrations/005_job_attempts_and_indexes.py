@@ -8,7 +8,7 @@ migrating up again puts them back: a down and an up lose nothing.
 import peewee as pw
 from peewee_migrate import Migrator
 
-KEPT = "rollback_005_job_attempts"
+KEPT = "rollback_005_job_attempts"  # spelled out in the SQL below: no string-built SQL
 
 
 def _put_back(database):
@@ -18,10 +18,10 @@ def _put_back(database):
     # Matched on the id and the creation time: an id freed and used again while rolled back
     # belongs to another job.
     database.execute_sql(
-        f'UPDATE job SET attempts_before_retry = (SELECT k.attempts_before_retry FROM "{KEPT}" k '
+        'UPDATE job SET attempts_before_retry = (SELECT k.attempts_before_retry FROM "rollback_005_job_attempts" k '
         "WHERE k.job_id = job.id AND k.created_at = job.created_at) "
-        f'WHERE id IN (SELECT k.job_id FROM "{KEPT}" k WHERE k.created_at = job.created_at)')
-    database.execute_sql(f'DROP TABLE "{KEPT}"')
+        'WHERE id IN (SELECT k.job_id FROM "rollback_005_job_attempts" k WHERE k.created_at = job.created_at)')
+    database.execute_sql('DROP TABLE "rollback_005_job_attempts"')
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
@@ -34,10 +34,10 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
-    migrator.sql(f'DROP TABLE IF EXISTS "{KEPT}"')
-    migrator.sql(f'CREATE TABLE "{KEPT}" (job_id INTEGER PRIMARY KEY, created_at REAL, '
+    migrator.sql('DROP TABLE IF EXISTS "rollback_005_job_attempts"')
+    migrator.sql('CREATE TABLE "rollback_005_job_attempts" (job_id INTEGER PRIMARY KEY, created_at REAL, '
                  "attempts_before_retry INTEGER NOT NULL)")
-    migrator.sql(f'INSERT INTO "{KEPT}" SELECT id, created_at, attempts_before_retry FROM job '
+    migrator.sql('INSERT INTO "rollback_005_job_attempts" SELECT id, created_at, attempts_before_retry FROM job '
                  "WHERE attempts_before_retry != 0")
     migrator.sql("CREATE INDEX IF NOT EXISTS job_parent ON job (parent_id)")
     migrator.sql("CREATE INDEX IF NOT EXISTS job_event_job ON job_event (job_id)")

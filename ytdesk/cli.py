@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from ytdesk import __version__
+from ytdesk.core import backups
 from ytdesk.core import db as database
 from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
-from ytdesk.core import backups, jobstore, library, library_health
+from ytdesk.core import jobstore, library, library_health
 from ytdesk.core.clock import iso
 from ytdesk.core.jobstore import PRIORITIES, NewJob
 from ytdesk.core.models import Job, Video

@@ -14,7 +14,6 @@ import logging
 import os
 import sqlite3
 import tempfile
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
