@@ -75,7 +75,7 @@ def test_a_read_only_data_folder_still_lists_jobs_and_videos_and_refuses_adds(
     assert [line.split("\t")[0] for line in out.splitlines()] == [str(i) for i in ids]
     assert main([*home.cli_args(), "videos"]) == 0
     assert main([*home.cli_args(), "migrate", "status"]) == 0
-    assert "applied  005" in _said(capsys)[0]
+    assert "applied  001_initial" in _said(capsys)[0]
 
     assert main([*home.cli_args(), "add", "https://example.com/watch?v=new"]) == 2
     _, err = _said(capsys)

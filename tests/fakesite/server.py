@@ -11,6 +11,7 @@ See README.md next to this file for the URL map and the default catalogue.
 
 from __future__ import annotations
 
+import base64
 import calendar
 import contextlib
 import dataclasses
@@ -30,7 +31,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 DEFAULT_PAGE_SIZE = 2
 _CHUNK = 64 * 1024
-_STATUS_FAULTS = {'404': 404, '403': 403, '429': 429, '500': 500}
+_STATUS_FAULTS = {'404': 404, '403': 403, '429': 429, '500': 500, 'redirect_loop': 302}
 FAULT_MODES = frozenset({'drop', 'slow', 'latency', *_STATUS_FAULTS})
 TABS = ('videos', 'shorts')
 
@@ -173,6 +174,8 @@ class FakeSite:
         self.errors: list[str] = []  # unexpected server-side tracebacks
         self._lock = threading.RLock()
         self._faults: list[_Fault] = []
+        self._logins: dict[str, str] = {}  # path prefix -> the Authorization value it needs
+        self._cookies: dict[str, str] = {}  # path prefix -> the "name=value" it needs
         self._records: list[_Record] = []
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -373,7 +376,8 @@ class FakeSite:
         """Make requests whose path starts with `path_prefix` misbehave.
 
         mode: 'drop' (after_bytes=K: full headers, K body bytes, then close),
-        '404' / '403' / '500' / '429' (429 adds Retry-After: 1), or
+        '404' / '403' / '500' / '429' (429 adds Retry-After: 1), 'redirect_loop' (a 302
+        back to the same address), or
         'slow' (bytes_per_second=B), or 'latency' (seconds=S before the answer
         starts, like a server far away). `times` = number of requests affected
         (None = until cleared). A new fault on the same prefix replaces the
@@ -390,6 +394,30 @@ class FakeSite:
         with self._lock:
             self._faults = [f for f in self._faults if f.prefix != path_prefix]
             self._faults.append(_Fault(path_prefix, mode, times, kw))
+
+    def require_login(self, path_prefix: str, username: str, password: str) -> None:
+        """Requests under `path_prefix` need HTTP basic auth with this login: without it
+        (or with another) they get 401 and `WWW-Authenticate: Basic`."""
+        token = base64.b64encode(f'{username}:{password}'.encode()).decode('ascii')
+        with self._lock:
+            self._logins[path_prefix] = f'Basic {token}'
+
+    def require_cookie(self, path_prefix: str, name: str, value: str) -> None:
+        """Requests under `path_prefix` need the cookie `name=value` (as a site behind a
+        sign-in does): without it they get 403."""
+        with self._lock:
+            self._cookies[path_prefix] = f'{name}={value}'
+
+    def _cookie_refused(self, path: str, cookie_header: str | None) -> bool:
+        with self._lock:
+            needed = [v for prefix, v in self._cookies.items() if path.startswith(prefix)]
+        sent = {part.strip() for part in (cookie_header or '').split(';')}
+        return any(pair not in sent for pair in needed)
+
+    def _login_refused(self, path: str, authorization: str | None) -> bool:
+        with self._lock:
+            needed = [v for prefix, v in self._logins.items() if path.startswith(prefix)]
+        return bool(needed) and authorization not in needed
 
     def clear_faults(self, path_prefix: str | None = None) -> None:
         with self._lock:
@@ -747,10 +775,17 @@ class _Handler(BaseHTTPRequestHandler):
         fault = site._take_fault(self.path)
         if fault and fault.mode == 'latency':
             site._stopping.wait(fault.kw['seconds'])
-        if fault and fault.mode in _STATUS_FAULTS:
+        if site._login_refused(self.path, self.headers.get('Authorization')):
+            resp = _text(401, 'login needed')
+            resp.headers['WWW-Authenticate'] = 'Basic realm="fakesite"'
+        elif site._cookie_refused(self.path, self.headers.get('Cookie')):
+            resp = _text(403, 'sign in to watch this')
+        elif fault and fault.mode in _STATUS_FAULTS:
             resp = _text(_STATUS_FAULTS[fault.mode], f'injected {fault.mode}')
             if fault.mode == '429':
                 resp.headers['Retry-After'] = '1'
+            if fault.mode == 'redirect_loop':  # back to itself, for as long as the fault lasts
+                resp.headers['Location'] = self.path
         else:
             resp = site.route(self.path)
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import private
+
 KEEP_LAST = 5  # plus the newest copy taken before each schema upgrade
 BEFORE_UPGRADE = "before-upgrade-from-"
 BEFORE_ROLLBACK = "before-rollback-of-"
@@ -90,6 +92,7 @@ def copy_database(source: Path | str, target: Path, *, check: bool = False) -> N
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
+        private.create_file(partial)  # a copy of the library is as private as the library
         uri = isinstance(source, str)
         with closing(sqlite3.connect(source, uri=uri)) as src, \
                 closing(sqlite3.connect(partial)) as copy:
@@ -127,7 +130,9 @@ def _keep_damaged(db_path: Path, backup_dir: Path) -> Path:
     for suffix in ("", "-wal"):
         source = Path(str(db_path) + suffix)
         if source.is_file():
-            shutil.copyfile(source, Path(str(target) + suffix))
+            copy = Path(str(target) + suffix)
+            private.create_file(copy)  # as private as the library it copies
+            shutil.copyfile(source, copy)
     return target
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import peewee as pw
 
-from . import backups
+from . import backups, private
 from .models import MODELS
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,15 @@ def open_database(path: Path, reading: str | None = None) -> pw.SqliteDatabase:
                                pragmas=reading_pragmas, timeout=BUSY_TIMEOUT_S,
                                check_same_thread=False)
     db.bind(MODELS, bind_refs=False, bind_backrefs=False)
+    if reading is not None:
+        return db  # nothing is made or changed on the way to reading
+    if not path.exists():
+        # SQLite makes the file (and later its -wal and -shm, with the file's own mode):
+        # made now, under a private umask, a new library is 0600 from its first byte.
+        with private.private_umask():
+            db.connect(reuse_if_open=True)
+    else:
+        private.tighten(path)  # one an older ytdesk made 0644; -wal/-shm follow it
     return db
 
 
@@ -76,16 +86,33 @@ def close_thread_connection() -> None:
 QUICK_BUSY_TIMEOUT_MS = 50
 
 
-@contextmanager
-def without_waiting() -> Iterator[None]:
+def without_waiting() -> AbstractContextManager[None]:
     """Writes that may be skipped (progress): give up after 50 ms on a locked DB instead
     of the usual 15 s, so a download never stalls behind another program's lock."""
+    return waiting_at_most(QUICK_BUSY_TIMEOUT_MS)
+
+
+@contextmanager
+def waiting_at_most(milliseconds: int) -> Iterator[None]:
+    """The calling thread's writes wait at most this long for another connection's write
+    lock, instead of the usual 15 s."""
     database = bound()
-    database.execute_sql(f"PRAGMA busy_timeout = {QUICK_BUSY_TIMEOUT_MS}")
+    database.execute_sql(f"PRAGMA busy_timeout = {int(milliseconds)}")  # an int: not text
     try:
         yield
     finally:
         database.execute_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True when a write failed only because another connection holds the library's write
+    lock (another program, or another ytdesk writing for longer than the busy timeout):
+    worth waiting out, not a failure."""
+    if not isinstance(exc, (pw.OperationalError, sqlite3.OperationalError)):
+        return False
+    text = str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text \
+        or "database is busy" in text
 
 
 def migrations_dir() -> Path:

@@ -35,7 +35,8 @@ def _or_unknown(value: float | None) -> float:
 
 
 class JobContext:
-    def __init__(self, job: Job, settings: Settings, log_path: Path, report: Report):
+    def __init__(self, job: Job, settings: Settings, log_path: Path, report: Report,
+                 logins: Path | None = None, cookies: Path | None = None):
         self.job_id: int = job.id
         self.url: str = job.url
         self.kind: str = job.kind
@@ -47,6 +48,8 @@ class JobContext:
         self.payload: dict[str, Any] = jobstore.payload(job)
         self.settings = settings
         self.report = report
+        self.logins = logins  # the data dir's credentials file: the sites' logins
+        self.cookies = cookies  # the data dir's folder of kept cookies files
         self._log_file = JobLogFile(log_path)
         self._stop = threading.Event()
         self._stop_reason: str | None = None

@@ -121,7 +121,8 @@ def _run_job(task: Work, job, owner: str, settings: Settings, paths: Paths, gate
              running: Running) -> None:
     from .runner import JobRunner  # on the pool thread: the runner pulls in yt-dlp
 
-    context = JobContext(job, settings, paths.job_log(job.id), task.report)
+    context = JobContext(job, settings, paths.job_log(job.id), task.report,
+                         logins=paths.credentials, cookies=paths.cookies)
     running.add(context)
     try:
         task.report((STARTED, job.id))
