@@ -108,7 +108,7 @@ def test_read_only_library_files_are_read_and_never_written(home, capsys, read_o
     assert len(_said(capsys)[0].splitlines()) == 3
     assert main([*home.cli_args(), "cancel", "1"]) == 2
     _, err = _said(capsys)
-    assert "ytdesk cannot write to its library: library.db in" in err and "read-only" in err
+    assert "ytdesk cannot write to its library: library.db" in err and "read-only" in err
     assert main([*home.cli_args(), "add", "https://example.com/watch?v=new"]) == 2
     assert "read-only" in _said(capsys)[1]
 
