@@ -37,15 +37,18 @@ def test_backups_lists_the_copies_with_their_schema(home, capsys):
 
 
 def test_rotation_keeps_the_last_five_and_the_one_before_each_upgrade(home):
-    upgrade = database.backup(home.paths.database, home.paths.backups,
-                              backups.BEFORE_UPGRADE + "004")
-    older_upgrade = sorted(home.paths.backups.glob("*before-upgrade-from-000*"))
-    made = [database.backup(home.paths.database, home.paths.backups, backups.BEFORE_RESTORE)
-            for _ in range(7)]
+    def made(reason: str) -> Path:
+        return database.backup(home.paths.database, home.paths.backups, reason)
+
+    assert backups.list_backups(home.paths.backups) == []  # a new library had nothing to keep
+    older_from_004 = made(backups.BEFORE_UPGRADE + "004")
+    from_004 = made(backups.BEFORE_UPGRADE + "004")
+    from_005 = made(backups.BEFORE_UPGRADE + "005")
+    restores = [made(backups.BEFORE_RESTORE) for _ in range(7)]
 
     left = {b.path for b in backups.list_backups(home.paths.backups)}
-    assert left == {*made[-5:], upgrade, *older_upgrade}
-    assert len(older_upgrade) == 1  # the copy make_home's first migration took
+    assert left == {*restores[-5:], from_004, from_005}
+    assert not older_from_004.exists()
 
 
 def test_restore_puts_the_newest_backup_back_and_keeps_the_library_it_replaces(home, capsys):

@@ -183,7 +183,8 @@ def migrate_up(db: pw.SqliteDatabase, db_path: Path, backup_dir: Path) -> list[s
     if not pending:
         return []
     done = router.done
-    made = backup(db_path, backup_dir, backups.BEFORE_UPGRADE + _number(done[-1] if done else None))
+    # A library with no migration applied has nothing in it to keep.
+    made = backup(db_path, backup_dir, backups.BEFORE_UPGRADE + _number(done[-1])) if done else None
     if made:
         log.info("backed up the library to %s before migrating", made)
     with _foreign_keys_off(db):
