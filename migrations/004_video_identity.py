@@ -4,6 +4,9 @@ The generic extractor names a video after its URL's file name, so every site's `
 was one library row ("generic", "vid0008"): a second site's file counted as already
 downloaded. Rows of such extractors are re-keyed with the host (and, for Telegram, the
 channel) of their stored webpage_url; other rows get "".
+
+Rolling back keeps each row's scope in a table of its own (an older ytdesk ignores it);
+migrating up again puts it back and re-keys only the rows added in between.
 """
 
 from urllib.parse import urlsplit
@@ -44,8 +47,23 @@ def _scope(extractor, url):
     return "/".join([host, *segments])
 
 
+KEPT = "rollback_004_video_scope"  # spelled out in the SQL below: no string-built SQL
+
+
+def _put_back(database):
+    if not database.execute_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                (KEPT,)).fetchone():
+        return
+    database.execute_sql(
+        'UPDATE video SET id_scope = (SELECT k.id_scope FROM "rollback_004_video_scope" k WHERE k.video_id = '
+        "video.id AND k.created_at = video.created_at) "
+        'WHERE id IN (SELECT k.video_id FROM "rollback_004_video_scope" k WHERE k.created_at = video.created_at)')
+    database.execute_sql('DROP TABLE "rollback_004_video_scope"')
+
+
 def _rekey(database):
-    rows = database.execute_sql("SELECT id, extractor, webpage_url FROM video").fetchall()
+    rows = database.execute_sql(
+        "SELECT id, extractor, webpage_url FROM video WHERE id_scope = ''").fetchall()
     for row_id, extractor, url in rows:
         scope = _scope(extractor, url)
         if scope:
@@ -67,6 +85,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     # rebuilds the table on SQLite, which would drop the full-text search triggers.
     migrator.add_fields("video", allow_not_null=True, id_scope=pw.CharField(
         max_length=255, default="", constraints=[pw.SQL("DEFAULT ''")]))
+    migrator.run(_put_back, database)
     migrator.run(_rekey, database)
     migrator.drop_index("video", "extractor", "video_id")
     migrator.add_index("video", "extractor", "video_id", "id_scope", unique=True)
@@ -74,6 +93,11 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     migrator.run(_refuse_twins, database)
+    migrator.sql('DROP TABLE IF EXISTS "rollback_004_video_scope"')
+    migrator.sql('CREATE TABLE "rollback_004_video_scope" (video_id INTEGER PRIMARY KEY, created_at REAL, '
+                 "id_scope TEXT NOT NULL)")
+    migrator.sql('INSERT INTO "rollback_004_video_scope" SELECT id, created_at, id_scope FROM video '
+                 "WHERE id_scope != ''")
     migrator.drop_index("video", "extractor", "video_id", "id_scope")
     migrator.remove_fields("video", "id_scope")
     migrator.add_index("video", "extractor", "video_id", unique=True)

@@ -21,3 +21,6 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     # Rolling back loses the user's presets: the CLI asks for --yes and backs up first.
     migrator.remove_model("preset")
+
+
+rollback.loses = "every preset you made"  # what `migrate down` names before asking for --yes

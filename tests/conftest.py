@@ -18,6 +18,25 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The fake site is on loopback: a proxy from the environment must never capture it.
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
+
+def _packages_of_this_tree() -> None:
+    """`ytdesk.migrations` and `ytdesk.resources` are the top-level folders of the tree under
+    test: an editable install made from another checkout of ytdesk would hand over its own."""
+    import importlib.util
+
+    for name, folder_name in (("ytdesk.migrations", "migrations"),
+                              ("ytdesk.resources", "resources")):
+        folder = Path(__file__).resolve().parent.parent / folder_name
+        spec = importlib.util.spec_from_file_location(
+            name, folder / "__init__.py", submodule_search_locations=[str(folder)])
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+
+
+_packages_of_this_tree()
+
 from fakesite import FakeSite, make_media  # noqa: E402
 from support import make_home  # noqa: E402
 

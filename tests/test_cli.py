@@ -104,7 +104,7 @@ def test_migrate_status_and_down_up(home, capsys):
     assert main([*home.cli_args(), "migrate", "status", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status["pending"] == [] and status["applied"][0] == "001_initial"
-    assert main([*home.cli_args(), "migrate", "down", "--json"]) == 0
+    assert main([*home.cli_args(), "migrate", "down", "--yes", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["rolled_back"] == status["applied"][-1]
     assert main([*home.cli_args(), "migrate", "up", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["applied"] == [status["applied"][-1]]

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ytdesk.app")  # not "__main__" under `python -m`
 
-EXIT_OK, EXIT_FAILED = 0, 1
+EXIT_OK, EXIT_FAILED, EXIT_BAD_ENVIRONMENT = 0, 1, 2  # 2: the library cannot be used
 # Nobody listening is known at once; these only run out when a ytdesk is there but slow.
 HAND_OVER_TIMEOUT_MS = 15_000
 STARTING_TIMEOUT_MS = 30_000  # a ytdesk started at the same moment may still be migrating
@@ -195,7 +195,7 @@ def build_app(options: Options, server: InstanceServer, reporter: CrashReporter)
     is shown; the caller starts the rest (`Ytdesk.start`) once `first_page.shown` says the
     job list is on screen."""
     # Imported here, so a second start that only hands over its URLs stays quick.
-    from ytdesk.core import db as database
+    from ytdesk.core.library_health import open_library
     from ytdesk.core.settings import Settings
     from ytdesk.jobs.manager import JobManager
     from ytdesk.ui.first_page import FirstPage
@@ -205,13 +205,20 @@ def build_app(options: Options, server: InstanceServer, reporter: CrashReporter)
     log_handler = setup_logging(paths.app_log)
     reporter.set_log_path(paths.app_log)
     log.info("ytdesk %s starting on %s", __version__, paths.data_dir)
-    db = database.open_database(paths.database)
-    database.migrate_up(db, paths.database, paths.backups)
+    try:
+        opened = open_library(paths)  # a LibraryProblem says what is wrong (library_problem)
+    except BaseException:
+        logging.getLogger().removeHandler(log_handler)  # start-up may be tried again
+        log_handler.close()
+        raise
+    db = opened.db
     override = options.download_dir
     settings = Settings({"download_dir": str(override) if override else None})
     manager = JobManager(paths, settings)
     window = MainWindow(manager, settings, paths)
     reporter.set_window(window)
+    for notice in opened.notices:  # e.g. an empty library file set aside
+        window.jobs.notice.show_text(notice, str(paths.data_dir))
     server.urlsReceived.connect(window.add_urls)  # stored at once, run once started
     server.raiseRequested.connect(window.bring_to_front)
     # Until ytdesk has a tray icon, "start minimised" minimises to the taskbar: a window
@@ -224,6 +231,36 @@ def build_app(options: Options, server: InstanceServer, reporter: CrashReporter)
         first_page = FirstPage(window.jobs)
     return Ytdesk(paths, db, settings, manager, window, first_page, log_handler,
                   list(options.urls))
+
+
+def library_problem(error: BaseException, data_dir: Path):
+    """The sentence for a start-up failure that is about the library or its folder (read-only,
+    damaged, locked...), or None for anything else (a bug: the crash dialog)."""
+    from ytdesk.core.library_health import explain
+
+    return explain(error, Paths(data_dir))
+
+
+def build_or_explain(options: Options, server: InstanceServer,
+                     reporter: CrashReporter) -> Ytdesk | int:
+    """build_app, or the exit code after telling the user why it could not be built: a
+    library that cannot be used gets its sentence in a dialog that can open the data folder
+    and restore a backup (then start-up is tried again); anything else is a crash report."""
+    while True:
+        try:
+            return build_app(options, server, reporter)
+        except Exception as error:
+            problem = library_problem(error, options.data_dir)
+            if problem is None:
+                reporter.report_now(*sys.exc_info())
+                return EXIT_FAILED
+        log.warning("ytdesk cannot use its library: %s", problem.sentence)
+        from ytdesk.ui.library_problem_dialog import LibraryProblemDialog
+
+        dialog = LibraryProblemDialog(problem, Paths(options.data_dir))
+        if dialog.exec() != LibraryProblemDialog.RESTORED:
+            return EXIT_BAD_ENVIRONMENT
+        log.info("a backup was restored; starting again")
 
 
 class EventLoop:
@@ -311,12 +348,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             app.quit()
 
         quit_on_signals_in_python(quit_app)  # until the event loop takes them over
-        try:
-            ytdesk = build_app(options, server, reporter)
-        except Exception:
-            reporter.report_now(*sys.exc_info())
+        ytdesk = build_or_explain(options, server, reporter)
+        if not isinstance(ytdesk, Ytdesk):
             server.close()
-            return EXIT_FAILED
+            return ytdesk
         events = EventLoop(app, reporter, quit_app)
 
         def start() -> None:

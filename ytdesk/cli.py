@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from ytdesk import __version__
-from ytdesk.core import cookies
+from ytdesk.core import backups, cookies
 from ytdesk.core import db as database
 from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
-from ytdesk.core import jobstore, listings, presets, queuestate
+from ytdesk.core import jobstore, library_health, listings, presets, queuestate
 from ytdesk.core.credentials import Logins, RedactingFilter
 from ytdesk.core.jobstore import PRIORITIES, NewJob
 from ytdesk.core.models import Job
@@ -33,6 +33,9 @@ from ytdesk.core.urls import check_url
 # an action was refused; 2 bad input or a library/folder that cannot be used; 3 `run`
 # stopped because the queue is paused (a full disk, a folder it may not write to).
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_QUEUE_PAUSED = 0, 1, 2, 3
+# The library or its folder cannot be used (read-only, damaged, locked...): fix the
+# environment, then run again. The same code as bad input: both are "you must act first".
+EXIT_BAD_ENVIRONMENT = 2
 
 
 def _say(text: str = "") -> None:
@@ -336,15 +339,28 @@ def cmd_videos(args, paths, settings) -> int:
     return EXIT_OK
 
 
+def _migrate_down(args, paths: Paths, db) -> tuple[dict[str, Any], str]:
+    rolled = database.migrate_down(db, paths.database, paths.backups, losing_data_ok=args.yes)
+    if rolled is None:
+        return {"rolled_back": None, "backup": None}, "nothing to roll back"
+    backup = str(rolled.backup) if rolled.backup else None
+    text = f"rolled back: {rolled.name}"
+    if backup:
+        text += f"; the library as it was is in {backup}"
+    return {"rolled_back": rolled.name, "backup": backup}, text
+
+
 def cmd_migrate(args, paths: Paths, db) -> int:
     if args.action == "up":
         applied = database.migrate_up(db, paths.database, paths.backups)
         result: dict[str, Any] = {"applied": applied}
         text = "applied: " + (", ".join(applied) if applied else "nothing (up to date)")
     elif args.action == "down":
-        rolled = database.migrate_down(db, paths.database, paths.backups)
-        result = {"rolled_back": rolled}
-        text = f"rolled back: {rolled}" if rolled else "nothing to roll back"
+        try:
+            result, text = _migrate_down(args, paths, db)
+        except database.CannotRollBack as exc:
+            _complain(str(exc))
+            return EXIT_BAD_INPUT
     else:
         status = database.migration_status(db)
         result = {"applied": status.applied, "pending": status.pending}
@@ -354,6 +370,40 @@ def cmd_migrate(args, paths: Paths, db) -> int:
         _print_json(result)
     else:
         _say(text)
+    return EXIT_OK
+
+
+def cmd_backups(args, paths: Paths) -> int:
+    """`migrate backups`: the copies of the library, newest first (read without opening it)."""
+    found = backups.list_backups(paths.backups)
+    if args.json:
+        _print_json([b.as_json() for b in found])
+        return EXIT_OK
+    if not found:
+        _complain(f"There are no backups in {paths.backups} yet.")
+    for backup in found:
+        when = backup.taken_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        _say(f"{backup.name}\t{when}\t{backup.size:>10}\t{backup.schema() or '?'}")
+    return EXIT_OK
+
+
+def cmd_restore(args, paths: Paths) -> int:
+    """`migrate restore [BACKUP]`: never opens the library first (it may be damaged)."""
+    from ytdesk.jobs.liveness import library_in_use
+
+    try:
+        chosen = backups.find_backup(paths.backups, args.backup)
+        done = backups.restore(paths.database, paths.backups, chosen,
+                               in_use=lambda: library_in_use(paths))
+    except backups.RestoreRefused as exc:
+        _complain(str(exc))
+        return EXIT_BAD_INPUT
+    kept = f"; the library it replaced is in {done.previous}" if done.previous else ""
+    if args.json:
+        _print_json({"restored": str(done.backup.path),
+                     "previous": str(done.previous) if done.previous else None})
+    else:
+        _say(f"restored {done.backup.name}{kept}")
     return EXIT_OK
 
 
@@ -424,8 +474,13 @@ def build_parser() -> argparse.ArgumentParser:
     load = preset_actions.add_parser("import", help="add the presets of a JSON file")
     load.add_argument("file", metavar="FILE")
 
-    migrate = sub.add_parser("migrate", help="show or change the DB schema version")
-    migrate.add_argument("action", choices=["status", "up", "down"])
+    migrate = sub.add_parser("migrate", help="show or change the DB schema version; list or "
+                             "restore backups of the library")
+    migrate.add_argument("action", choices=["status", "up", "down", "backups", "restore"])
+    migrate.add_argument("backup", nargs="?", metavar="BACKUP",
+                         help="restore: the backup's name (default: the newest)")
+    migrate.add_argument("--yes", action="store_true",
+                         help="down: roll back even a migration that deletes data")
     migrate.add_argument("--json", action="store_true")
     migrate.set_defaults(handler=None)
     return parser
@@ -440,15 +495,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "run" and args.concurrency is not None and args.concurrency < 1:
         _complain("--concurrency must be at least 1.")
         return EXIT_BAD_INPUT
-    paths = Paths(resolve_data_dir(args.data_dir)).ensure()
-    db = database.open_database(paths.database)
+    paths = Paths(resolve_data_dir(args.data_dir))
+    if not args.verbose:
+        # A migration that refuses says so in a sentence; its traceback is for -v.
+        logging.getLogger("ytdesk.migrate").setLevel(logging.CRITICAL)
+    try:
+        return _with_library(args, paths)
+    except library_health.LibraryProblem as problem:
+        _complain(problem.sentence)
+        return EXIT_BAD_ENVIRONMENT
+
+
+def _only_reads(args) -> bool:
+    if args.command == "migrate":
+        return args.action == "status"
+    return args.command in ("jobs", "videos", "log")
+
+
+def _with_library(args, paths: Paths) -> int:
+    if args.command == "migrate" and args.action in ("backups", "restore"):
+        if args.action == "backups":
+            return cmd_backups(args, paths)
+        return cmd_restore(args, paths)
+    if args.command == "migrate" and args.backup:
+        _complain(f"migrate {args.action} takes no BACKUP argument.")
+        return EXIT_BAD_INPUT
+    opened = library_health.open_library(paths, reading=_only_reads(args),
+                                         migrate=args.command != "migrate")
+    for notice in opened.notices:
+        _complain(notice)
+    db = opened.db
     try:
         if args.command == "migrate":
             return cmd_migrate(args, paths, db)
-        database.migrate_up(db, paths.database, paths.backups)
         override = download_dir_override(args.download_dir)
         settings = Settings({"download_dir": str(override) if override else None})
         return args.handler(args, paths, settings)
+    except Exception as exc:
+        problem = library_health.explain(exc, paths)
+        if problem is None:
+            raise
+        raise problem from exc
     finally:
         db.close()
 

@@ -7,15 +7,14 @@ import re
 import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, closing, contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 import peewee as pw
 
-from . import private
+from . import backups, private
 from .models import MODELS
 
 log = logging.getLogger(__name__)
@@ -31,13 +30,28 @@ PRAGMAS = {
 BUSY_TIMEOUT_S = 15
 
 
-def open_database(path: Path) -> pw.SqliteDatabase:
+READ_ONLY, IMMUTABLE = "ro", "immutable"
+
+
+def open_database(path: Path, reading: str | None = None) -> pw.SqliteDatabase:
     """A database on `path`, bound to every model. Write transactions are IMMEDIATE so a
-    read-then-write never fails with "database is locked" when another writer is active."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = pw.SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S,
-                           lock_type="IMMEDIATE", check_same_thread=False)
+    read-then-write never fails with "database is locked" when another writer is active.
+    `reading` opens it for reading only: READ_ONLY (SQLite's mode=ro: it still reads the
+    -wal), or IMMUTABLE for a read-only folder where SQLite cannot make its -shm file (only
+    right when there is no -wal to read)."""
+    if reading is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = pw.SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S,
+                               lock_type="IMMEDIATE", check_same_thread=False)
+    else:
+        query = "immutable=1" if reading == IMMUTABLE else "mode=ro"
+        reading_pragmas = {k: v for k, v in PRAGMAS.items() if k != "journal_mode"}
+        db = pw.SqliteDatabase(f"{path.resolve().as_uri()}?{query}", uri=True,
+                               pragmas=reading_pragmas, timeout=BUSY_TIMEOUT_S,
+                               check_same_thread=False)
     db.bind(MODELS, bind_refs=False, bind_backrefs=False)
+    if reading is not None:
+        return db  # nothing is made or changed on the way to reading
     if not path.exists():
         # SQLite makes the file (and later its -wal and -shm, with the file's own mode):
         # made now, under a private umask, a new library is 0600 from its first byte.
@@ -117,7 +131,7 @@ def _router(db: pw.SqliteDatabase):
     return Router(db, migrate_dir=migrations_dir(), logger=logging.getLogger("ytdesk.migrate"))
 
 
-def _up_to_date(db: pw.SqliteDatabase) -> bool:
+def up_to_date(db: pw.SqliteDatabase) -> bool:
     """Every migration file is in the history table: the everyday start, answered with one
     query instead of loading peewee-migrate."""
     files = {p.stem for p in migrations_dir().iterdir() if MIGRATION_FILE.match(p.name)}
@@ -138,38 +152,92 @@ def migration_status(db: pw.SqliteDatabase) -> MigrationStatus:
     return MigrationStatus(applied=router.done, pending=router.diff)
 
 
-def backup(db_path: Path, backup_dir: Path) -> Path | None:
-    """Copy the DB (consistently, through SQLite's backup API) before changing its schema."""
-    if not db_path.exists() or db_path.stat().st_size == 0:
-        return None
-    backup_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-    target = backup_dir / f"library-{stamp}.db"
-    private.create_file(target)  # a copy of the library is as private as the library
-    with closing(sqlite3.connect(db_path)) as source, closing(sqlite3.connect(target)) as copy:
-        source.backup(copy)
-    return target
+def _number(name: str | None) -> str:
+    return name.split("_", 1)[0] if name else "000"
+
+
+def backup(db_path: Path, backup_dir: Path, reason: str = "") -> Path | None:
+    """Copy the DB (consistently, through SQLite's backup API) before changing it."""
+    return backups.make_backup(db_path, backup_dir, reason or "before-change")
+
+
+@contextmanager
+def _foreign_keys_off(db: pw.SqliteDatabase) -> Iterator[None]:
+    """peewee rebuilds a table to add a NOT NULL column or drop one, and dropping the old
+    table with foreign keys on deleted every job's events (ON DELETE CASCADE) and unlinked
+    every child job (SET NULL). The pragma only takes effect outside a transaction, so it
+    is set here, around peewee-migrate's own transaction."""
+    db.execute_sql("PRAGMA foreign_keys = 0")
+    try:
+        yield
+    finally:
+        db.execute_sql("PRAGMA foreign_keys = 1")
 
 
 def migrate_up(db: pw.SqliteDatabase, db_path: Path, backup_dir: Path) -> list[str]:
     """Apply pending migrations, after a backup of the DB as it was. Returns their names."""
-    if _up_to_date(db):
+    if up_to_date(db):
         return []
-    pending = _router(db).diff
+    router = _router(db)
+    pending = router.diff
     if not pending:
         return []
-    made = backup(db_path, backup_dir)
+    done = router.done
+    # A library with no migration applied has nothing in it to keep.
+    made = backup(db_path, backup_dir, backups.BEFORE_UPGRADE + _number(done[-1])) if done else None
     if made:
         log.info("backed up the library to %s before migrating", made)
-    return _router(db).run()
+    with _foreign_keys_off(db):
+        return _router(db).run()
 
 
-def migrate_down(db: pw.SqliteDatabase, db_path: Path, backup_dir: Path) -> str | None:
-    """Roll back the latest migration (after a backup). Returns its name, or None."""
+class CannotRollBack(RuntimeError):
+    """A rollback that is refused or that a migration says it cannot do; the message is the
+    sentence to show."""
+
+
+@dataclass(frozen=True)
+class RolledBack:
+    name: str
+    backup: Path | None  # the copy of the library taken just before
+
+
+def rollback_loses(db: pw.SqliteDatabase) -> str | None:
+    """What rolling back the latest migration would delete, in words (None: nothing). A
+    migration that cannot keep its data on the way down says so with a `loses` attribute
+    on its rollback function."""
+    done = _router(db).done
+    if not done:
+        return None
+    _, rollback = _router(db).read(done[-1])
+    return getattr(rollback, "loses", None)
+
+
+def migrate_down(db: pw.SqliteDatabase, db_path: Path, backup_dir: Path,
+                 *, losing_data_ok: bool = False) -> RolledBack | None:
+    """Roll back the latest migration (after a backup). Returns what was rolled back, or
+    None when nothing is applied. The first migration is never rolled back (that would be
+    deleting the library), and one that deletes data needs `losing_data_ok`."""
     router = _router(db)
     done = router.done
     if not done:
         return None
-    backup(db_path, backup_dir)
-    router.rollback()
-    return done[-1]
+    name = done[-1]
+    if len(done) == 1:
+        raise CannotRollBack(
+            f"{name} is the first migration: rolling it back would delete the whole library, "
+            "so ytdesk does not do it. To start a new library, move library.db out of the "
+            "data folder instead.")
+    loses = rollback_loses(db)
+    if loses and not losing_data_ok:
+        raise CannotRollBack(f"Rolling back {name} deletes {loses}. Run it again with --yes "
+                             "to do it anyway (a backup of the library is made first).")
+    made = backup(db_path, backup_dir, backups.BEFORE_ROLLBACK + _number(name))
+    try:
+        with _foreign_keys_off(db):
+            router.rollback()
+    except CannotRollBack:
+        raise
+    except RuntimeError as exc:  # a migration's own refusal, e.g. 004 with twins
+        raise CannotRollBack(str(exc)) from exc
+    return RolledBack(name, made)

@@ -55,6 +55,24 @@ def owner_checker(paths: Paths) -> Callable[[str], bool]:
     return owner_is_dead
 
 
+def library_in_use(paths: Paths) -> str | None:
+    """A sentence if another ytdesk (window or ytdesk-cli) holds this library now, else None:
+    each one holds a lock file in the data dir while it lives."""
+    try:
+        locks = sorted(paths.locks.glob("*.lock"))
+    except OSError:
+        return None
+    for path in locks:
+        probe = QLockFile(str(path))
+        probe.setStaleLockTime(0)
+        if probe.tryLock(0):
+            probe.unlock()  # a dead one's, gone now
+            continue
+        return ("Another ytdesk (a window or ytdesk-cli run) is using this library. Close it, "
+                "then try again.")
+    return None
+
+
 class Liveness(QObject):
     asked = Signal(dict)  # job id -> "pause" / "cancel", asked from another process
     recovered = Signal(list)  # ids put back in the queue
