@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ytdesk.core import jobstore
 from ytdesk.core.models import Job
 from ytdesk.core.settings import Settings
+from ytdesk.ytdl.traffic import STALLED, Traffic
 
 from .joblog import JobLogFile
 
@@ -56,12 +57,24 @@ class JobContext:
         self._last_db = time.monotonic()
         self.output_path: str | None = None
         self.last_progress: Progress | None = None  # written with the end state
+        self.traffic = Traffic()
+        self.stall_seconds: float = settings.get("stall_seconds")
 
     # -- asked by the manager (its own thread) ---------------------------------------------
     def request_stop(self, reason: str) -> None:
         if not self._stop.is_set():
             self._stop_reason = reason
             self._stop.set()
+            # A read blocked on a silent server would never reach the progress hook that
+            # checks the stop: its connection is cut.
+            self.traffic.cut()
+
+    def stop_if_stalled(self) -> bool:
+        """Stop the job if it has waited `stall_seconds` without receiving a byte."""
+        if self.traffic.starved_for() >= self.stall_seconds and not self._stop.is_set():
+            self.request_stop(STALLED)
+            return True
+        return False
 
     # -- used by the job kind (worker thread) ----------------------------------------------
     def stop_reason(self) -> str | None:

@@ -45,7 +45,8 @@ def download_dir_of(ctx: JobContext) -> Path:
 def engine_for(ctx: JobContext, **extra: Any) -> Engine:
     return Engine(download_dir=download_dir_of(ctx), choice=choice_of(ctx), log=ctx.log,
                   progress=ctx.progress, should_stop=ctx.stop_reason,
-                  socket_timeout=ctx.settings.get("socket_timeout"), **extra)
+                  socket_timeout=ctx.settings.get("socket_timeout"), traffic=ctx.traffic,
+                  **extra)
 
 
 def prepare(settings: Settings, count: int) -> None:

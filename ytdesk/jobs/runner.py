@@ -18,7 +18,9 @@ from ytdesk.core import jobstates as st
 from ytdesk.core import jobstore
 from ytdesk.core.clock import now
 from ytdesk.core.retry import RetryPolicy
-from ytdesk.ytdl.errors import LOCAL, PERMANENT, RATE_LIMITED, Failure, JobStopped, classify
+from ytdesk.ytdl.errors import (LOCAL, PERMANENT, RATE_LIMITED, Failure, JobStopped, classify,
+                                stalled)
+from ytdesk.ytdl.traffic import STALLED
 
 from .context import FINISHED, JobContext
 from .kinds import KindFunction
@@ -52,15 +54,15 @@ class JobRunner:
             try:
                 result = self._function(ctx)
             except JobStopped as stop:
-                status = self._write(partial(self._stopped, stop.reason))
+                if stop.reason == STALLED:  # not asked by anyone: the site went silent
+                    status, pause_reason = self._fail(stalled(ctx.stall_seconds))
+                else:
+                    status = self._write(partial(self._stopped, stop.reason))
             except Exception as exc:  # every failure ends in a sentence, never a dead thread
                 failure = classify(exc)
                 if not failure.understood:  # a 404 needs no traceback; a surprise does
                     ctx.log(logging.DEBUG, traceback.format_exc())
-                ctx.log(logging.ERROR, failure.sentence)
-                status = self._write(lambda: self._failed(failure))
-                if failure.kind == LOCAL:
-                    pause_reason = failure.sentence
+                status, pause_reason = self._fail(failure)
             else:
                 status = self._write(lambda: self._succeeded(result))
         finally:
@@ -69,6 +71,12 @@ class JobRunner:
             # renewed, so it is taken back (requeued) within a lease, while this process lives.
             ctx.report((FINISHED, self.job_id, status, pause_reason))
         return pause_reason
+
+    def _fail(self, failure: Failure) -> tuple[str, str]:
+        """Write a failure; returns the status written and why the queue must pause."""
+        self.context.log(logging.ERROR, failure.sentence)
+        status = self._write(lambda: self._failed(failure))
+        return status, failure.sentence if failure.kind == LOCAL else ""
 
     def _write(self, write: Callable[[], str]) -> str:
         """Write the end state, waiting out a busy or briefly failing DB (another program
@@ -106,24 +114,35 @@ class JobRunner:
         # A stopped run is not an attempt: it gives its count back.
         return self._end(target, message=message,
                          event_kind="interrupted" if target == st.QUEUED else "status",
-                         attempts=max(0, self.attempts - 1))
+                         attempts=max(0, self.attempts - 1), **self._figures())
+
+    def _figures(self) -> dict:
+        """How far the job got, from its last progress: the DB's copy is written at most
+        once a second (and skipped on a busy DB), so a stopped job writes the real one."""
+        last = self.context.last_progress
+        if last is None:
+            return {}
+        figures = dict(progress=last.fraction, downloaded_bytes=last.downloaded,
+                       total_bytes=last.total)
+        return {name: value for name, value in figures.items() if value is not None}
 
     def _failed(self, failure: Failure) -> str:
+        figures = self._figures()
         settings = self.context.settings
         policy = RetryPolicy.from_settings(settings)
         if failure.kind == LOCAL:
             # Not the job's fault: it goes back in line without using up an attempt.
             return self._end(st.QUEUED, message=failure.sentence, event_kind="message",
                              error=failure.sentence, error_kind=failure.kind,
-                             attempts=max(0, self.attempts - 1))
+                             attempts=max(0, self.attempts - 1), **figures)
         if failure.kind == PERMANENT:
             return self._end(st.FAILED, message=failure.sentence, error=failure.sentence,
-                             error_kind=failure.kind)
+                             error_kind=failure.kind, **figures)
         made = self.attempts - self.context.attempts_before_retry
         if policy.gives_up_after(made):
             sentence = f"gave up after {made} attempts: {failure.sentence}"
             return self._end(st.FAILED, message=sentence, error=sentence,
-                             error_kind=failure.kind)
+                             error_kind=failure.kind, **figures)
         if failure.kind == RATE_LIMITED:
             when = jobstore.hold_site(self.site, settings.get("rate_limit_hold_seconds"),
                                       settings.get("rate_limit_hold_cap_seconds"),
@@ -134,7 +153,8 @@ class JobRunner:
                    f"Retrying in {max(0.0, when - now()):.0f} s.")
         self.context.log(logging.WARNING, message)
         return self._end(st.WAITING, message=message, event_kind="retry",
-                         error=failure.sentence, error_kind=failure.kind, scheduled_at=when)
+                         error=failure.sentence, error_kind=failure.kind, scheduled_at=when,
+                         **figures)
 
     def _end(self, target: str, **fields) -> str:
         """Move the job to `target` if it is still ours; say where it really is if not."""

@@ -31,6 +31,7 @@ from .worker import Work, Workers
 log = logging.getLogger(__name__)
 
 OUTSIDE_CHECK_MS = 1_000  # how soon work queued by another process is noticed
+STALL_CHECK_MS = 500  # how often running jobs are checked for a site that went silent
 LONGEST_SLEEP_MS = 60_000  # a due-time timer never sleeps longer (clock changes, sleep)
 
 
@@ -57,6 +58,12 @@ class Running:
     def ids(self) -> list[int]:
         with self._lock:
             return list(self._contexts)
+
+    def stop_stalled(self) -> list[int]:
+        """Stop every job that waited too long without a byte; their ids."""
+        with self._lock:
+            contexts = list(self._contexts.values())
+        return [c.job_id for c in contexts if c.stop_if_stalled()]
 
     def stop_all(self, reason: str) -> None:
         with self._lock:
@@ -155,6 +162,9 @@ class Scheduler(QObject):
         self._slots = 0  # slot tasks submitted and not over (counted on this thread only)
         self._due = QTimer(self, singleShot=True, timeout=self.wake)  # type: ignore[call-arg]  # Qt property/signal keywords
         self._outside = QTimer(self, interval=OUTSIDE_CHECK_MS, timeout=self._check_outside)  # type: ignore[call-arg]  # Qt property/signal keywords
+        # One timer for every running job, not a thread each: a stalled read never returns
+        # to the job's own code, so the check cannot live there.
+        self._stalls = QTimer(self, interval=STALL_CHECK_MS, timeout=self._check_stalls)  # type: ignore[call-arg]  # Qt property/signal keywords
         self._data_version: int | None = None
         self._missed = False  # woken while every slot was busy
 
@@ -162,6 +172,7 @@ class Scheduler(QObject):
     def start(self) -> None:
         self.gate.open()
         self._outside.start()
+        self._stalls.start()
         self.wake()
 
     def pause(self) -> None:
@@ -179,6 +190,7 @@ class Scheduler(QObject):
         self.gate.closing.set()
         self._due.stop()
         self._outside.stop()
+        self._stalls.stop()
         self._running.stop_all("shutdown")
         return self._pool.wait(int(timeout_s * 1000))
 
@@ -230,6 +242,10 @@ class Scheduler(QObject):
             self._data_version = version
             if self._slots < self.gate.concurrency:
                 self.wake()
+
+    def _check_stalls(self) -> None:
+        for job_id in self._running.stop_stalled():
+            log.info("job %s: no data for a while; stopping it to try again", job_id)
 
     # -- what slots report -----------------------------------------------------------------------
     def _on_report(self, report: tuple) -> None:

@@ -145,6 +145,12 @@ def _connection_failure(text: str) -> Failure | None:
     return None
 
 
+def stalled(seconds: float) -> Failure:
+    """A download stopped by the stall watchdog: the site went silent (or nearly)."""
+    return Failure(TRANSIENT, f"The site stopped sending data for {seconds:g} s; "
+                              "ytdesk will try again.")
+
+
 def classify(exc: BaseException) -> Failure:
     """Turn any exception from a job into a kind and one plain sentence."""
     text = clean_message(str(exc))
