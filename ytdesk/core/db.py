@@ -72,8 +72,8 @@ def without_waiting() -> Iterator[None]:
     database.execute_sql(f"PRAGMA busy_timeout = {QUICK_BUSY_TIMEOUT_MS}")
     try:
         yield
-    finally:
-        database.execute_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+    finally:  # back to the database's own timeout (BUSY_TIMEOUT_S unless a test set less)
+        database.execute_sql(f"PRAGMA busy_timeout = {int(database.timeout * 1000)}")
 
 
 def migrations_dir() -> Path:

@@ -102,7 +102,9 @@ def _download(ctx: JobContext, engine: Engine, info: dict[str, Any],
     done = None if engine.in_library(seen) else engine.download(info, context)
     if done is None:
         return _already(ctx, engine, engine.identity(seen))
-    library.record_download(done.info, done.filepath, done.format_id)
+    # The file is there: a busy or full DB is waited out rather than losing the download.
+    ctx.write_until_done(lambda: library.record_download(done.info, done.filepath,
+                                                         done.format_id), "the downloaded file")
     ctx.set_output(done.filepath)
     return f"Saved {done.filepath}"
 

@@ -24,7 +24,7 @@ from ytdesk.core.paths import Paths
 from ytdesk.core.settings import Settings
 from ytdesk.ytdl.options import find_tools
 
-from .context import LOG, PROGRESS, TITLED
+from .context import LOG, PAUSE_QUEUE, PROGRESS, TITLED
 from .kinds import KINDS, function_of
 from .liveness import Liveness
 from .scheduler import Running, Scheduler
@@ -83,6 +83,7 @@ class JobManager(QObject):
         self._scheduler.drained.connect(self._check_idle)
         self._liveness.asked.connect(self._on_asked)
         self._liveness.recovered.connect(self._on_recovered)
+        self._liveness.libraryFull.connect(self._on_library_full)
         self._accepting = False
         self._paused_reason: str | None = None
         self.warmed_up = False  # yt-dlp imported and start-up's objects frozen
@@ -264,6 +265,12 @@ class JobManager(QObject):
             self.jobLog.emit(job_id, report[2], report[3])
         elif what == TITLED:
             self.jobChanged.emit(job_id, st.RUNNING)
+        elif what == PAUSE_QUEUE:  # e.g. the library's disk is full
+            self._on_library_full(report[2])
+
+    def _on_library_full(self, sentence: str) -> None:
+        if self._paused_reason is None:
+            self.pause_queue(sentence)
 
     def _on_started(self, job_id: int) -> None:
         self.jobChanged.emit(job_id, st.RUNNING)

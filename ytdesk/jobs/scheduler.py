@@ -15,6 +15,7 @@ import logging
 import threading
 from typing import Any
 
+import peewee as pw
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ytdesk.core import jobstore
@@ -31,6 +32,7 @@ from .worker import Work, Workers
 log = logging.getLogger(__name__)
 
 OUTSIDE_CHECK_MS = 1_000  # how soon work queued by another process is noticed
+CLAIM_AGAIN_AFTER_S = 2.0  # a claim the DB refused (busy, full) is tried again this soon
 STALL_CHECK_MS = 500  # how often running jobs are checked for a site that went silent
 LONGEST_SLEEP_MS = 60_000  # a due-time timer never sleeps longer (clock changes, sleep)
 
@@ -113,8 +115,12 @@ def run_slot(task: Work, owner: str, settings: Settings, paths: Paths, gate: Gat
     busy = False  # in a batch: the last look found work, so the next probably will
     while gate.take():
         try:
-            job = jobstore.claim_next(owner, LEASE_SECONDS,
-                                      settings.get("per_site_concurrency"), look_first=not busy)
+            try:
+                job = jobstore.claim_next(owner, LEASE_SECONDS, settings.get(
+                    "per_site_concurrency"), look_first=not busy)
+            except pw.OperationalError as exc:  # another program's lock, a full disk
+                _claim_failed(exc)
+                return now() + CLAIM_AGAIN_AFTER_S  # the due timer brings the slot back
             if job is None:
                 return jobstore.next_due()
             busy = True
@@ -124,11 +130,23 @@ def run_slot(task: Work, owner: str, settings: Settings, paths: Paths, gate: Gat
     return None
 
 
+_last_claim_failure = ""
+
+
+def _claim_failed(exc: Exception) -> None:
+    """Said once per new reason, not at every try (every few seconds while it lasts)."""
+    global _last_claim_failure
+    if str(exc) != _last_claim_failure:
+        _last_claim_failure = str(exc)
+        log.warning("could not take the next job (%s); trying again every %.0f s",
+                    exc, CLAIM_AGAIN_AFTER_S)
+
+
 def _run_job(task: Work, job, owner: str, settings: Settings, paths: Paths, gate: Gate,
              running: Running) -> None:
     from .runner import JobRunner  # on the pool thread: the runner pulls in yt-dlp
 
-    context = JobContext(job, settings, paths.job_log(job.id), task.report)
+    context = JobContext(job, settings, paths.job_log(job.id), task.report, gate.closing)
     running.add(context)
     try:
         task.report((STARTED, job.id))
@@ -137,7 +155,7 @@ def _run_job(task: Work, job, owner: str, settings: Settings, paths: Paths, gate
         except (KeyError, ImportError) as exc:
             def function(ctx, exc=exc, kind=job.kind):
                 raise RuntimeError(f"ytdesk cannot run jobs of kind {kind!r}: {exc}")
-        if JobRunner(owner, context, function, gate.closing).run():
+        if JobRunner(owner, context, function).run():
             gate.shut()  # a local failure (disk full...): the manager pauses the queue
     finally:
         running.remove(context)

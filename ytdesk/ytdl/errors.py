@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from yt_dlp.networking.exceptions import HTTPError, TransportError
 from yt_dlp.utils import DownloadCancelled, GeoRestrictedError
 
+from ytdesk.core.diskfull import LIBRARY_DISK_FULL, is_disk_full
+
 TRANSIENT = "transient"  # retry with backoff
 RATE_LIMITED = "rate_limited"  # hold the whole site, then retry
 PERMANENT = "permanent"  # fail now; retrying cannot help
@@ -167,6 +169,8 @@ def classify(exc: BaseException) -> Failure:
             found = _os_failure(link)
             if found:
                 return found
+        elif is_disk_full(link):  # SQLite's "database or disk is full"
+            return Failure(LOCAL, LIBRARY_DISK_FULL)
     status = re.search(r"HTTP Error (\d{3})", text)
     if status:
         found = _http_failure(int(status.group(1)))
