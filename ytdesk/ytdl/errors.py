@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from yt_dlp.networking.exceptions import HTTPError, TransportError
 from yt_dlp.utils import DownloadCancelled, GeoRestrictedError
 
-from ytdesk.core.diskfull import LIBRARY_DISK_FULL, is_disk_full
+from ytdesk.core.diskfull import LIBRARY_DISK_FULL, is_library_full
 
 TRANSIENT = "transient"  # retry with backoff
 RATE_LIMITED = "rate_limited"  # hold the whole site, then retry
@@ -169,7 +169,7 @@ def classify(exc: BaseException) -> Failure:
             found = _os_failure(link)
             if found:
                 return found
-        elif is_disk_full(link):  # SQLite's "database or disk is full"
+        elif is_library_full(link):  # SQLite's "database or disk is full"
             return Failure(LOCAL, LIBRARY_DISK_FULL)
     status = re.search(r"HTTP Error (\d{3})", text)
     if status:
