@@ -90,3 +90,31 @@ def test_sigterm_stops_a_job_stuck_on_a_trickling_site(site, home):
     assert interrupted.message == "stopped as ytdesk closed; it resumes next time"
     assert stopped.attempts == 0  # a stopped run is not an attempt
     assert "did not stop" not in err
+
+
+def test_pausing_a_job_stuck_on_a_trickle_pauses_it_at_once(site, home, manager, qtbot):
+    site.set_fault("/media/v1/", "trickle")  # no progress hook will ever run
+    job_id = manager.enqueue("download", site.video_url("v1"))
+    qtbot.waitUntil(lambda: site.bytes_served("/media/v1/") > 0, timeout=20_000)
+    manager.pause(job_id)
+    qtbot.waitUntil(lambda: job(job_id).status == "paused", timeout=10_000)
+
+    assert not manager.running_ids
+    assert job(job_id).attempts == 0
+
+
+def test_a_paused_job_s_row_says_what_its_part_file_holds(site, home, manager, qtbot):
+    size = site.media["muxed"].stat().st_size
+    site.set_fault("/media/v1/", "slow", bytes_per_second=size // 4)
+    job_id = manager.enqueue("download", site.video_url("v1"))
+    # Well inside the first second, before the first once-a-second progress write.
+    qtbot.waitUntil(lambda: bool(parts(home)) and parts(home)[0].stat().st_size > 0,
+                    timeout=20_000)
+    manager.pause(job_id)
+    qtbot.waitUntil(lambda: job(job_id).status == "paused", timeout=10_000)
+
+    paused = job(job_id)
+    [part] = parts(home)
+    assert paused.downloaded_bytes == part.stat().st_size
+    assert paused.total_bytes == size
+    assert abs(paused.progress - part.stat().st_size / size) < 0.01
