@@ -9,7 +9,6 @@ import logging
 import subprocess
 import sys
 
-import pytest
 from support import events, job, wait_until_idle
 
 from ytdesk.core import jobstore
@@ -41,11 +40,10 @@ class Locker:
         self.process.wait(timeout=60)
 
 
-@pytest.fixture
-def short_busy_wait(home):
-    home.db.timeout = SHORT_BUSY_WAIT_S  # this thread now, every new connection after
-    yield
-    home.db.timeout = 15
+def short_busy_wait(home) -> None:
+    """This thread's connection now, and every connection opened after (the database
+    object is the test's own: nothing to restore)."""
+    home.db.timeout = SHORT_BUSY_WAIT_S
 
 
 def finished_as_stored(manager) -> list[tuple[int, str, str | None]]:
@@ -59,12 +57,12 @@ def finished_as_stored(manager) -> list[tuple[int, str, str | None]]:
     return seen
 
 
-def test_a_claim_refused_by_a_locked_library_is_tried_again(site, home, short_busy_wait,
+def test_a_claim_refused_by_a_locked_library_is_tried_again(site, home,
                                                               qtbot, caplog):
     from ytdesk.jobs.manager import JobManager
 
-    job_id = manager_job = jobstore.add_jobs([jobstore.NewJob("download",
-                                                              site.video_url("v1"))])[0]
+    short_busy_wait(home)
+    [job_id] = jobstore.add_jobs([jobstore.NewJob("download", site.video_url("v1"))])
     locker = Locker(home, HOLD_S)  # before the first claim, released without a commit
     manager = JobManager(home.paths, home.settings)
     seen = finished_as_stored(manager)
@@ -76,7 +74,7 @@ def test_a_claim_refused_by_a_locked_library_is_tried_again(site, home, short_bu
             manager.shutdown(timeout_s=10)
             locker.wait()
 
-    assert job(manager_job).status == "succeeded"
+    assert job(job_id).status == "succeeded"
     assert job(job_id).attempts == 1
     assert seen == [(job_id, "succeeded", "succeeded")]
     refused = [r for r in caplog.records if "could not take the next job" in r.getMessage()]
@@ -85,7 +83,8 @@ def test_a_claim_refused_by_a_locked_library_is_tried_again(site, home, short_bu
 
 
 def test_a_lock_held_mid_job_neither_kills_the_download_nor_loses_its_title(
-        site, home, short_busy_wait, manager, qtbot):
+        site, home, manager, qtbot):
+    short_busy_wait(home)
     size = site.media["muxed"].stat().st_size
     site.set_fault("/api/video/v1", "latency", times=1, seconds=1.0)  # title comes locked
     site.set_fault("/media/v1/", "slow", bytes_per_second=size)  # the file takes ~1 s
@@ -108,7 +107,8 @@ def test_a_lock_held_mid_job_neither_kills_the_download_nor_loses_its_title(
 
 
 def test_lease_renewal_on_a_locked_library_is_said_once_and_carries_on(
-        site, home, short_busy_wait, manager, qtbot, caplog):
+        site, home, manager, qtbot, caplog):
+    short_busy_wait(home)
     size = site.media["muxed"].stat().st_size
     site.set_fault("/media/v1/", "slow", bytes_per_second=size // 4)  # running throughout
     job_id = manager.enqueue("download", site.video_url("v1"))

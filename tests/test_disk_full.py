@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yt_dlp.downloader.common
-from support import events, job, wait_until_idle
+from support import events, job
 
 from ytdesk.core.diskfull import LIBRARY_DISK_FULL, is_disk_full
 from ytdesk.core.models import JobEvent, Video
@@ -109,8 +109,7 @@ class _FullDisk:
         return getattr(self._file, name)
 
 
-@pytest.fixture
-def full_download_disk(monkeypatch):
+def make_download_disk_full(monkeypatch) -> None:
     opened = yt_dlp.downloader.common.FileDownloader.sanitize_open
 
     def sanitize_open(self, filename, open_mode):
@@ -121,7 +120,8 @@ def full_download_disk(monkeypatch):
 
 
 def test_a_full_download_disk_pauses_the_queue_without_using_an_attempt(
-        site, home, manager, qtbot, full_download_disk):
+        site, home, manager, qtbot, monkeypatch):
+    make_download_disk_full(monkeypatch)
     with qtbot.waitSignal(manager.queuePaused, timeout=30_000) as paused:
         job_id = manager.enqueue("download", site.video_url("v1"))
     qtbot.waitUntil(lambda: not manager.running_ids, timeout=30_000)

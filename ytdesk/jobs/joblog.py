@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from datetime import datetime
@@ -55,10 +56,8 @@ class JobLogFile:
         """A failed flush leaves the text in the buffer: start afresh next time."""
         file, self._file = self._file, None
         if file is not None:
-            try:
+            with contextlib.suppress(OSError):  # the same full disk: that text is lost, counted
                 file.close()
-            except OSError:
-                pass  # the same full disk: the buffered text is lost, and counted
 
     def close(self) -> None:
         with self._lock:

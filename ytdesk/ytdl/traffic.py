@@ -13,6 +13,7 @@ Plain Python, no yt-dlp: the window's thread reads `starved_for` and calls `cut`
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -79,10 +80,8 @@ class Traffic:
 
 
 def _shut(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):  # closed already, or never connected: nothing to end
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass  # closed already, or never connected: nothing to end
 
 
 def socket_of(response: Any) -> socket.socket | None:
