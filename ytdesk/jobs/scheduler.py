@@ -121,6 +121,7 @@ def run_slot(task: Work, owner: str, settings: Settings, paths: Paths, gate: Gat
             except pw.OperationalError as exc:  # another program's lock, a full disk
                 _claim_failed(exc)
                 return now() + CLAIM_AGAIN_AFTER_S  # the due timer brings the slot back
+            _claim_failed(None)
             if job is None:
                 return jobstore.next_due()
             busy = True
@@ -133,13 +134,15 @@ def run_slot(task: Work, owner: str, settings: Settings, paths: Paths, gate: Gat
 _last_claim_failure = ""
 
 
-def _claim_failed(exc: Exception) -> None:
-    """Said once per new reason, not at every try (every few seconds while it lasts)."""
+def _claim_failed(exc: Exception | None) -> None:
+    """Said once while it lasts (it is tried every few seconds), not at every try; None: a
+    claim went through, so the next failure is news again."""
     global _last_claim_failure
-    if str(exc) != _last_claim_failure:
-        _last_claim_failure = str(exc)
+    reason = "" if exc is None else str(exc)
+    if reason and reason != _last_claim_failure:
         log.warning("could not take the next job (%s); trying again every %.0f s",
-                    exc, CLAIM_AGAIN_AFTER_S)
+                    reason, CLAIM_AGAIN_AFTER_S)
+    _last_claim_failure = reason
 
 
 def _run_job(task: Work, job, owner: str, settings: Settings, paths: Paths, gate: Gate,
