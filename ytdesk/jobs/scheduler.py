@@ -131,18 +131,20 @@ def run_slot(task: Work, owner: str, settings: Settings, paths: Paths, gate: Gat
     return None
 
 
-_last_claim_failure = ""
+_claim_failure = {"said": ""}  # what was last said, for every slot (they fail together)
+_claim_failure_lock = threading.Lock()
 
 
 def _claim_failed(exc: Exception | None) -> None:
-    """Said once while it lasts (it is tried every few seconds), not at every try; None: a
-    claim went through, so the next failure is news again."""
-    global _last_claim_failure
+    """Said once while it lasts (it is tried every few seconds), not at every try nor by
+    every slot; None: a claim went through, so the next failure is news again."""
     reason = "" if exc is None else str(exc)
-    if reason and reason != _last_claim_failure:
+    with _claim_failure_lock:
+        news = bool(reason) and reason != _claim_failure["said"]
+        _claim_failure["said"] = reason
+    if news:
         log.warning("could not take the next job (%s); trying again every %.0f s",
                     reason, CLAIM_AGAIN_AFTER_S)
-    _last_claim_failure = reason
 
 
 def _run_job(task: Work, job, owner: str, settings: Settings, paths: Paths, gate: Gate,
