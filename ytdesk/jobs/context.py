@@ -136,13 +136,14 @@ class JobContext:
             try:
                 return write()
             except pw.OperationalError as exc:
-                if is_disk_full(exc) and not self.library_was_full:
+                full = is_disk_full(exc)  # SQLite's own error hides under a failed ROLLBACK
+                if full and not self.library_was_full:
                     self.library_was_full = True
                     self.report((PAUSE_QUEUE, self.job_id, LIBRARY_DISK_FULL))
                 if not told:  # once, not every try
                     told = True
                     log.warning("job %s: could not record %s yet (%s); trying again until "
-                                "it can", self.job_id, what, exc)
+                                "it can", self.job_id, what, "the disk is full" if full else exc)
                 if self._closing.wait(wait):
                     raise ShuttingDown(what) from exc
                 wait = min(WRITE_LONGEST_WAIT_S, wait * 2)
