@@ -49,7 +49,7 @@ def test_add_from_file_reads_one_url_a_line(home, tmp_path, capsys):
     assert code == 2
     assert f"rejected {listing}:4" in captured.err
     assert len(captured.out.splitlines()) == 2
-    assert all(json.loads(j.payload)["quality"] == "audio" for j in Job.select())
+    assert all(json.loads(j.payload)["overrides"] == {"quality": "audio"} for j in Job.select())
 
 
 def test_jobs_json_has_the_documented_shape(home, capsys):

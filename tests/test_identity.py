@@ -15,9 +15,9 @@ from ytdesk.core import db as database
 from ytdesk.core import library
 from ytdesk.core.models import Video
 from ytdesk.core.paths import Paths
+from ytdesk.core.preset_options import PresetOptions
 from ytdesk.ytdl.archive import archive_id, parse_archive_id
 from ytdesk.ytdl.engine import Engine
-from ytdesk.ytdl.options import DownloadChoice
 
 
 def test_the_same_file_name_from_two_hosts_is_two_videos(site, home, manager, qtbot, media):
@@ -69,7 +69,7 @@ def test_yt_dlp_s_archive_check_and_the_library_agree(site, home, media):
     saved.write_bytes(media["muxed"].read_bytes())
     library.record_download(info, str(saved), None)
 
-    with Engine(download_dir=home.download_dir, choice=DownloadChoice(),
+    with Engine(download_dir=home.download_dir, preset=PresetOptions(),
                 log=lambda level, text: None) as engine:
         made = engine.ydl._make_archive_id(info)
         assert made == archive_id("generic", "vid0008", f"127.0.0.1:{site.port}")

@@ -12,8 +12,8 @@ import pytest
 from fakesite.media import ffmpeg_exe
 from support import job, wait_until_idle
 
+from ytdesk.core.preset_options import PresetOptions
 from ytdesk.ytdl.engine import Engine
-from ytdesk.ytdl.options import DownloadChoice
 from ytdesk.ytdl.progress import Progress
 
 SHAPES = {
@@ -41,7 +41,7 @@ def never_decreases(values: list[float]) -> bool:
 @pytest.mark.parametrize("shape", SHAPES)
 def test_every_shape_ends_as_one_file_with_a_bar_that_only_grows(shape, site, home):
     reports: list[Progress] = []
-    with Engine(download_dir=home.download_dir, choice=DownloadChoice(),
+    with Engine(download_dir=home.download_dir, preset=PresetOptions(),
                 log=lambda level, text: None, progress=reports.append) as engine:
         done = engine.download(engine.probe(SHAPES[shape](site)))
 

@@ -117,8 +117,8 @@ def test_settings_are_typed_validated_and_default(home):
     assert settings.get("concurrency") == 4
     with pytest.raises(SettingError, match="at least 1"):
         settings.set("concurrency", 0)
-    with pytest.raises(SettingError, match="one of best, 1080"):
-        settings.set("quality", "4k")
+    with pytest.raises(SettingError, match="must be a bool"):
+        settings.set("ask_before_adding", "maybe")
     with pytest.raises(SettingError, match="no setting called"):
         settings.get("colour")
     assert settings.get("concurrency") == 4  # a refused value changed nothing

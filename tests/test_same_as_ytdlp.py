@@ -16,7 +16,8 @@ from yt_dlp import YoutubeDL
 
 from ytdesk.core.library import keep_info
 from ytdesk.core.models import Video
-from ytdesk.ytdl.options import DownloadChoice, build_options
+from ytdesk.core.preset_options import PresetOptions
+from ytdesk.ytdl.options import build_options
 
 # Where the two runs must differ: the moment each ran, and where each put its files.
 NOT_COMPARED = {"epoch", "_version", "_filename", "filename", "filepath", "requested_downloads",
@@ -32,7 +33,7 @@ class _Quiet:
 
 def plain_ytdlp(url: str, folder: Path) -> dict[str, dict]:
     """`yt-dlp -i URL` with ytdesk's options: the info of every video it downloaded, by id."""
-    params = build_options(download_dir=folder, choice=DownloadChoice(), logger=_Quiet())
+    params = build_options(download_dir=folder, preset=PresetOptions(), logger=_Quiet())
     params["ignoreerrors"] = True
     with YoutubeDL(params) as ydl:
         result = ydl.extract_info(url, download=True)

@@ -1,5 +1,5 @@
 """The add dialog: what is at the address appears while the window stays responsive, and
-the user's quality and folder come back as their choice."""
+the user's preset, its adjustments and the folder come back as their choice."""
 
 from __future__ import annotations
 
@@ -71,20 +71,39 @@ def test_the_window_keeps_working_while_the_preview_is_fetched(qtbot, open_dialo
     assert len(ticks) >= 20  # the event loop kept turning for the whole (>1 s) fetch
 
 
-def test_audio_only_and_a_folder_come_back_as_the_choice(qtbot, open_dialog, site, tmp_path):
+def test_a_preset_adjusted_and_a_folder_come_back_as_the_choice(qtbot, open_dialog, site,
+                                                                tmp_path):
     url = site.video_url("v1")
     dialog = open_dialog(url)
+    dialog.preset.setCurrentIndex(dialog.preset.findData("podcast"))
+    assert not dialog.adjustments.isVisible()
+    qtbot.mouseClick(dialog.adjust, Qt.MouseButton.LeftButton)
+    assert dialog.adjustments.isVisible()
     dialog.quality.setCurrentIndex(dialog.quality.findText("Audio only"))
+    dialog.subtitles.setText("en, de")
+    dialog.limit_rate.setText("2M")
     dialog.folder.setText(str(tmp_path / "music"))
     qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert dialog.choice() == AddChoice(url, "audio", tmp_path / "music")
+    assert dialog.choice() == AddChoice(url, "podcast", tmp_path / "music", {
+        "quality": "audio", "subtitles": ["en", "de"], "limit_rate": 2 * 1024 * 1024})
+    assert dialog.choice().job_payload()["preset"] == "podcast"
+
+
+def test_a_bad_adjustment_is_refused_with_a_sentence(qtbot, open_dialog, site):
+    dialog = open_dialog(site.video_url("v1"))
+    qtbot.mouseClick(dialog.adjust, Qt.MouseButton.LeftButton)
+    dialog.limit_rate.setText("fast")
+    qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.choice() is None
+    assert "'fast' is not a speed limit" in dialog.reason_label.text()
 
 
 def test_the_defaults_are_the_settings(home, open_dialog):
-    home.settings.set("quality", "720")
+    home.settings.set("default_preset", "audio-mp3")
     dialog = open_dialog()
-    assert dialog.quality.currentText() == "≤720p"
+    assert dialog.preset.currentText() == "Audio — MP3"
+    assert dialog.quality.currentText() == "As the preset"
     assert Path(dialog.folder.text()) == home.download_dir
 
 
@@ -135,3 +154,24 @@ def test_a_channel_too_long_to_count_says_more_than(qtbot, open_dialog, site, mo
     dialog = open_dialog(site.channel_url("testchannel"))
     qtbot.waitUntil(lambda: dialog.details_label.text() == "more than 4 videos", timeout=WAIT_MS)
     assert dialog.accept_button.text() == "Download all videos (more than 4)"
+
+
+def test_a_single_videos_own_formats_are_listed_and_one_can_be_chosen(qtbot, open_dialog,
+                                                                      site):
+    dialog = open_dialog(site.video_url("v4"))
+    qtbot.waitUntil(lambda: dialog.format.count() > 1, timeout=WAIT_MS)
+    labels = [dialog.format.itemText(i) for i in range(dialog.format.count())]
+    assert labels[0] == "As the preset"
+    assert any(label.startswith("360p 25fps · avc1 · ") and label.endswith("video only")
+               for label in labels)
+    assert any(label.endswith("audio only") for label in labels)
+    qtbot.mouseClick(dialog.adjust, Qt.MouseButton.LeftButton)
+    dialog.format.setCurrentIndex(dialog.format.findData("video-360p+ba"))
+    qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+    assert dialog.choice().overrides == {"format_spec": "video-360p+ba"}
+
+
+def test_a_playlist_offers_no_format_list(qtbot, open_dialog, site):
+    dialog = open_dialog(site.playlist_url("pl1"))
+    qtbot.waitUntil(lambda: dialog.details_label.text() == "3 videos", timeout=WAIT_MS)
+    assert dialog.format.count() == 1 and not dialog.format.isEnabled()

@@ -52,10 +52,16 @@ def test_the_details_show_the_real_folder(home, window, qtbot, tmp_path):
     chosen = put(window, qtbot, "https://example.com/watch?v=2",
                  {"download_dir": str(tmp_path / "chosen"), "quality": "720"})
     assert facts(window, qtbot, plain)["Folder"] == str(home.download_dir)
-    assert facts(window, qtbot, plain)["Quality"] == "best (the default)"
+    assert facts(window, qtbot, plain)["Preset"] == "Best quality (the default)"
     shown = facts(window, qtbot, chosen)
-    assert shown["Folder"] == str(tmp_path / "chosen") and shown["Quality"] == "720"
+    assert shown["Folder"] == str(tmp_path / "chosen")
+    assert shown["Changed for this job"] == "quality: 720"
     assert "default" not in shown["Folder"]
+    named = put(window, qtbot, "https://example.com/watch?v=3",
+                {"preset": "audio-mp3", "overrides": {"limit_rate": 512_000}})
+    shown = facts(window, qtbot, named)
+    assert shown["Preset"] == "Audio — MP3"
+    assert shown["Changed for this job"] == "limit_rate: 512000"
 
 
 def test_a_finished_download_shows_its_files_folder_and_events_in_words(site, home, window,

@@ -133,7 +133,7 @@ def test_an_unknown_status_and_a_corrupt_payload_still_display(model, news, qtbo
                     timeout=5_000)
     index = model.index(model.row_of(newer), STATUS)
     assert index.data(Qt.ItemDataRole.DecorationRole).isNull()  # no icon, no KeyError
-    assert model.job(broken).download_dir is None and model.job(broken).quality is None
+    assert model.job(broken).download_dir is None and model.job(broken).preset is None
     assert model.index(model.row_of(broken), TITLE).data() == "https://n.example/2"
 
 

@@ -40,13 +40,13 @@ def test_the_dialog_shows_the_stored_settings(home, dialog):
 
 def test_changes_are_stored_and_concurrency_applies_at_once(qtbot, home, manager, dialog):
     dialog.editors["concurrency"].setValue(5)
-    quality = dialog.editors["quality"]
-    quality.setCurrentIndex(quality.findText("≤720p"))
+    preset = dialog.editors["default_preset"]
+    preset.setCurrentIndex(preset.findText("Audio — MP3"))
     dialog.editors["start_minimised"].setChecked(True)
     press_ok(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert home.settings.get("concurrency") == 5
-    assert home.settings.get("quality") == "720"
+    assert home.settings.get("default_preset") == "audio-mp3"
     assert home.settings.get("start_minimised") is True
     assert manager.concurrency() == 5
 
@@ -83,10 +83,10 @@ def test_a_value_the_settings_refuse_rolls_back_the_whole_change(qtbot, home, tm
     from ytdesk.core.settings import Settings
 
     dialog.editors["download_dir"].setText(str(tmp_path / "elsewhere"))  # written first
-    quality = dialog.editors["quality"]
-    quality.addItem("4K", "4k")  # an editor out of step with its spec
-    quality.setCurrentIndex(quality.findData("4k"))
+    concurrency = dialog.editors["concurrency"]
+    concurrency.setMinimum(0)  # an editor out of step with its spec
+    concurrency.setValue(0)
     press_ok(qtbot, dialog)
-    assert "quality must be one of" in dialog.error_label.text()
+    assert "concurrency must be at least 1" in dialog.error_label.text()
     assert Settings().get("download_dir") == ""  # stored value, without the test's override
-    assert home.settings.get("quality") == "best"
+    assert home.settings.get("concurrency") == 3

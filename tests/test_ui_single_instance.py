@@ -149,7 +149,8 @@ def test_the_name_a_crashed_ytdesk_left_behind_does_not_block_the_next(qtbot, tm
 
 
 def test_a_name_that_cannot_be_claimed_is_refused_with_a_sentence_not_a_crash(tmp_path, caplog):
-    unreachable = str(tmp_path / "no such folder" / "ytdesk-socket")
+    (tmp_path / "a file").write_text("not a folder")  # a missing folder is made (0700)
+    unreachable = str(tmp_path / "a file" / "ytdesk-socket")
     server = InstanceServer(unreachable)
     with caplog.at_level(logging.WARNING):
         assert not server.listen()  # app.py then starts without the hand-over

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from support import job, wait_until_idle
 
+from ytdesk.core.preset_options import PresetOptions
 from ytdesk.ytdl import warm
-from ytdesk.ytdl.options import DownloadChoice, build_options, ffmpeg_path
+from ytdesk.ytdl.options import build_options, ffmpeg_path
 
 
 class Quiet:
@@ -43,7 +44,7 @@ def test_one_instance_serves_jobs_with_different_options(site, home, one_at_a_ti
 
 
 def test_print_tables_are_rendered_only_when_something_prints(tmp_path):
-    options = build_options(download_dir=tmp_path, choice=DownloadChoice(), logger=Quiet())
+    options = build_options(download_dir=tmp_path, preset=PresetOptions(), logger=Quiet())
     info = {"id": "x", "title": "A title", "ext": "mp4", "formats": [], "url": "http://a/b"}
     silent = warm.borrow(options)
     try:

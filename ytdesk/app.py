@@ -29,6 +29,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ytdesk import __version__
+from ytdesk.core import private
+from ytdesk.core.credentials import RedactingFilter
 from ytdesk.core.paths import (APP_NAME, Paths, add_location_arguments, download_dir_override,
                                resolve_data_dir)
 from ytdesk.ui import icons
@@ -87,16 +89,26 @@ def log_to_stderr() -> None:
         console = logging.StreamHandler()
         console.setLevel(logging.WARNING)
         console.setFormatter(logging.Formatter("ytdesk: %(levelname)s %(name)s: %(message)s"))
+        console.addFilter(RedactingFilter())
         logging.getLogger().addHandler(console)
+
+
+class PrivateLogFile(RotatingFileHandler):
+    """The app log, user-only (0600) from its first byte, after each rotation too."""
+
+    def _open(self):
+        return open(self.baseFilename, self.mode, encoding=self.encoding,
+                    errors=self.errors, opener=private.opener)
 
 
 def setup_logging(log_file: Path) -> logging.Handler:
     """Send the whole app's logging to `log_file`, rotated so it never grows without end.
     Returns the handler, so whoever set it up can take it down."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(log_file, maxBytes=LOG_FILE_BYTES,
-                                  backupCount=LOG_FILES_KEPT, encoding="utf-8")
+    handler = PrivateLogFile(log_file, maxBytes=LOG_FILE_BYTES,
+                             backupCount=LOG_FILES_KEPT, encoding="utf-8")
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.INFO:
@@ -121,12 +133,17 @@ def claim_or_hand_over(server: InstanceServer, urls: list[str]) -> int | None:
     """None if this process is now the ytdesk for its data dir; otherwise the exit code,
     after the URLs went to the ytdesk that is (or after telling the user why not)."""
     outcome = hand_over(server.name, urls, HAND_OVER_TIMEOUT_MS)
+    if outcome is HandOver.STRANGER:
+        # Not ours to talk to, nor to take the name from: this start runs on its own.
+        log.warning("a program of another user answers on %s; starting without it",
+                    server.name)
+        return None
     if outcome is HandOver.NOT_RUNNING:
         if server.listen():
             return None
         # Someone claimed the name after we looked: another ytdesk starting right now.
         outcome = hand_over(server.name, urls, STARTING_TIMEOUT_MS)
-        if outcome is HandOver.NOT_RUNNING:
+        if outcome in (HandOver.NOT_RUNNING, HandOver.STRANGER):
             log.warning("cannot make sure only one ytdesk runs on this library; starting anyway")
             return None
     if outcome is HandOver.TAKEN:

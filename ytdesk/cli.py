@@ -8,18 +8,22 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ytdesk import __version__
+from ytdesk.core import cookies
 from ytdesk.core import db as database
 from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
-from ytdesk.core import jobstore, library
+from ytdesk.core import jobstore, library, presets
 from ytdesk.core.clock import iso
+from ytdesk.core.credentials import Logins, RedactingFilter
 from ytdesk.core.jobstore import PRIORITIES, NewJob
 from ytdesk.core.models import Job, Video
 from ytdesk.core.paths import Paths, add_location_arguments, download_dir_override, resolve_data_dir
+from ytdesk.core.preset_options import PresetError, options_from_json, parse_rate
 from ytdesk.core.settings import Settings
 from ytdesk.core.urls import check_url
 
@@ -69,7 +73,24 @@ def cmd_add(args, paths: Paths, settings: Settings) -> int:
     if not inputs:
         _complain("no URL given: pass one or more URLs, or --from-file FILE.")
         return EXIT_BAD_INPUT
-    payload: dict[str, Any] = {"quality": "audio" if args.audio_only else args.quality}
+    payload: dict[str, Any] = {}
+    try:  # a preset or an option that cannot be used queues nothing
+        if args.preset is not None:
+            presets.get(args.preset)
+            payload["preset"] = args.preset
+        overrides: dict[str, Any] = {}
+        if args.audio_only or args.quality:
+            overrides["quality"] = "audio" if args.audio_only else args.quality
+        if args.limit_rate is not None:
+            overrides["limit_rate"] = parse_rate(args.limit_rate)
+        if overrides:
+            options_from_json(overrides)  # checked now, not when the job runs
+            payload["overrides"] = overrides
+        if args.cookies is not None:  # kept user-only in the data dir; jobs get its name
+            payload["cookies"] = cookies.keep(paths.cookies, Path(args.cookies).expanduser())
+    except (PresetError, cookies.CookiesError) as error:
+        _complain(str(error))
+        return EXIT_BAD_INPUT
     if args.download_dir:
         payload["download_dir"] = str(Path(args.download_dir).expanduser().resolve())
     accepted, rejected = [], 0
@@ -80,6 +101,9 @@ def cmd_add(args, paths: Paths, settings: Settings) -> int:
         else:
             rejected += 1
             _complain(f"rejected {where}: {checked.reason}")
+    # A login in an address goes to the user-only credentials file, not into the library.
+    clean = Logins(paths.credentials).take_out(job.url for job in accepted)
+    accepted = [replace(job, url=url) for job, url in zip(accepted, clean, strict=True)]
     ids = jobstore.add_jobs(accepted) if accepted else []
     if args.json:
         _print_json({"queued": ids, "rejected": rejected})
@@ -87,6 +111,42 @@ def cmd_add(args, paths: Paths, settings: Settings) -> int:
         for job_id, job in zip(ids, accepted, strict=True):
             _say(f"{job_id}\t{job.url}")
     return EXIT_BAD_INPUT if rejected else EXIT_OK
+
+
+def cmd_presets(args, paths: Paths, settings: Settings) -> int:
+    try:
+        if args.preset_action == "export":
+            document = presets.export(args.names)
+            Path(args.file).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
+            _say(f"wrote {len(document['presets'])} to {args.file}")
+            return EXIT_OK
+        if args.preset_action == "import":
+            try:
+                document = json.loads(Path(args.file).read_text(encoding="utf-8"))
+            except OSError as exc:
+                _complain(f"cannot read {args.file}: {exc.strerror or exc}")
+                return EXIT_BAD_INPUT
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                _complain(f"{args.file} is not a JSON file of presets.")
+                return EXIT_BAD_INPUT
+            for preset in presets.import_presets(document):
+                _say(f"added {preset.name}\t{preset.title}")
+            return EXIT_OK
+    except PresetError as error:
+        _complain(str(error))
+        return EXIT_BAD_INPUT
+    listed = presets.all_presets()
+    if args.json:
+        _print_json([preset.to_json() for preset in listed])
+        return EXIT_OK
+    default = presets.usable(settings.get("default_preset"))
+    width = max(len(preset.name) for preset in listed)
+    for preset in listed:
+        marks = " (default)" if preset.name == default else ""
+        marks += "" if preset.builtin else " (yours)"
+        _say(f"{preset.name:<{width}}  {preset.title}{marks}")
+    return EXIT_OK
 
 
 def cmd_run(args, paths: Paths, settings: Settings) -> int:
@@ -267,7 +327,14 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("urls", nargs="*", metavar="URL")
     add.add_argument("--from-file", metavar="FILE", help="read URLs from FILE, one a line")
     add.add_argument("--audio-only", action="store_true")
-    add.add_argument("--quality", choices=["best", "1080", "720", "480"], default="best")
+    add.add_argument("--quality", choices=["best", "1080", "720", "480"],
+                     help="cap the video's height (changes the preset for these downloads)")
+    add.add_argument("--preset", metavar="NAME",
+                     help="download with this preset (`presets` lists them); else the default")
+    add.add_argument("--cookies", metavar="FILE",
+                     help="a cookies.txt for these downloads (a copy is kept, user-only)")
+    add.add_argument("--limit-rate", metavar="RATE",
+                     help="at most this many bytes a second, such as 500K or 2M")
     add.add_argument("--priority", choices=list(PRIORITIES), default="normal")
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=cmd_add)
@@ -301,6 +368,16 @@ def build_parser() -> argparse.ArgumentParser:
     videos.add_argument("--json", action="store_true")
     videos.set_defaults(handler=cmd_videos)
 
+    preset_cmd = sub.add_parser("presets", help="list, export or import presets")
+    preset_cmd.add_argument("--json", action="store_true")
+    preset_cmd.set_defaults(handler=cmd_presets)
+    preset_actions = preset_cmd.add_subparsers(dest="preset_action", metavar="ACTION")
+    export = preset_actions.add_parser("export", help="write presets to a JSON file")
+    export.add_argument("names", nargs="+", metavar="NAME")
+    export.add_argument("file", metavar="FILE")
+    load = preset_actions.add_parser("import", help="add the presets of a JSON file")
+    load.add_argument("file", metavar="FILE")
+
     migrate = sub.add_parser("migrate", help="show or change the DB schema version")
     migrate.add_argument("action", choices=["status", "up", "down"])
     migrate.add_argument("--json", action="store_true")
@@ -312,6 +389,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactingFilter())
     if args.command == "run" and args.concurrency is not None and args.concurrency < 1:
         _complain("--concurrency must be at least 1.")
         return EXIT_BAD_INPUT

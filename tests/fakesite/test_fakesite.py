@@ -7,17 +7,18 @@ import time
 import urllib.error
 import urllib.request
 
-import imageio_ffmpeg
 import pytest
 import yt_dlp
 from yt_dlp.utils import DownloadError
+
+from ytdesk.ytdl.ffmpeg import ffmpeg_path
 
 
 def ydl_opts(tmp_path, **kw):
     return {
         'quiet': True, 'noprogress': True,
         'outtmpl': str(tmp_path / '%(id)s.%(ext)s'),
-        'ffmpeg_location': imageio_ffmpeg.get_ffmpeg_exe(),
+        'ffmpeg_location': ffmpeg_path(),
         'proxy': '',  # never route 127.0.0.1 through an environment proxy
         **kw,
     }

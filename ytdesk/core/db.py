@@ -7,7 +7,7 @@ import re
 import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import peewee as pw
 
+from . import private
 from .models import MODELS
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,13 @@ def open_database(path: Path) -> pw.SqliteDatabase:
     db = pw.SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S,
                            lock_type="IMMEDIATE", check_same_thread=False)
     db.bind(MODELS, bind_refs=False, bind_backrefs=False)
+    if not path.exists():
+        # SQLite makes the file (and later its -wal and -shm, with the file's own mode):
+        # made now, under a private umask, a new library is 0600 from its first byte.
+        with private.private_umask():
+            db.connect(reuse_if_open=True)
+    else:
+        private.tighten(path)  # one an older ytdesk made 0644; -wal/-shm follow it
     return db
 
 
@@ -64,16 +72,33 @@ def close_thread_connection() -> None:
 QUICK_BUSY_TIMEOUT_MS = 50
 
 
-@contextmanager
-def without_waiting() -> Iterator[None]:
+def without_waiting() -> AbstractContextManager[None]:
     """Writes that may be skipped (progress): give up after 50 ms on a locked DB instead
     of the usual 15 s, so a download never stalls behind another program's lock."""
+    return waiting_at_most(QUICK_BUSY_TIMEOUT_MS)
+
+
+@contextmanager
+def waiting_at_most(milliseconds: int) -> Iterator[None]:
+    """The calling thread's writes wait at most this long for another connection's write
+    lock, instead of the usual 15 s."""
     database = bound()
-    database.execute_sql(f"PRAGMA busy_timeout = {QUICK_BUSY_TIMEOUT_MS}")
+    database.execute_sql(f"PRAGMA busy_timeout = {int(milliseconds)}")  # an int: not text
     try:
         yield
     finally:  # back to the database's own timeout (BUSY_TIMEOUT_S unless a test set less)
         database.execute_sql(f"PRAGMA busy_timeout = {int(database.timeout * 1000)}")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True when a write failed only because another connection holds the library's write
+    lock (another program, or another ytdesk writing for longer than the busy timeout):
+    worth waiting out, not a failure."""
+    if not isinstance(exc, (pw.OperationalError, sqlite3.OperationalError)):
+        return False
+    text = str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text \
+        or "database is busy" in text
 
 
 def migrations_dir() -> Path:
@@ -120,6 +145,7 @@ def backup(db_path: Path, backup_dir: Path) -> Path | None:
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"library-{stamp}.db"
+    private.create_file(target)  # a copy of the library is as private as the library
     with closing(sqlite3.connect(db_path)) as source, closing(sqlite3.connect(target)) as copy:
         source.backup(copy)
     return target

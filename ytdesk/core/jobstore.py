@@ -16,6 +16,7 @@ import peewee as pw
 
 from . import jobstates as st
 from .clock import now
+from .credentials import split_login
 from .db import bound, transaction, without_waiting
 from .models import Job, JobEvent, SiteHold
 from .urls import site_of
@@ -42,8 +43,11 @@ def chunks(ids: list[int], size: int = CHUNK) -> Iterable[list[int]]:
 def add_jobs(new_jobs: Iterable[NewJob]) -> list[int]:
     """Write many jobs (and their 'queued' events) in one transaction; returns their ids."""
     stamp = now()
-    rows = [dict(kind=j.kind, url=j.url, payload=json.dumps(j.payload), priority=j.priority,
-                 site=site_of(j.url), parent=j.parent_id, title=j.title, status=st.QUEUED,
+    # Callers take logins out first and keep them (credentials.Logins.take_out); one that
+    # slipped through (an address a site listed) is dropped here, never stored.
+    rows = [dict(kind=j.kind, url=split_login(j.url)[0], payload=json.dumps(j.payload),
+                 priority=j.priority, site=site_of(j.url), parent=j.parent_id, title=j.title,
+                 status=st.QUEUED,
                  created_at=stamp, updated_at=stamp, scheduled_at=0) for j in new_jobs]
     ids: list[int] = []
     with transaction():

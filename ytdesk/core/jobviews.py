@@ -14,6 +14,7 @@ from typing import Any
 import peewee as pw
 
 from . import jobstates as st
+from . import presets
 from .clock import now
 from .db import bound
 from .models import Job, JobEvent
@@ -97,7 +98,8 @@ class JobRow:
     scheduled_at: float
     site: str = ""
     download_dir: str | None = None  # chosen for this job; None: the settings' folder
-    quality: str | None = None  # None: the settings' default
+    preset: str | None = None  # the preset's short name; None: the default preset
+    changes: tuple[tuple[str, str], ...] = ()  # options changed for this job, in words
 
     @property
     def clean_url(self) -> str:
@@ -145,7 +147,23 @@ def _row(values: tuple) -> JobRow:
     payload = _parsed_payload(payload_text)
     return JobRow(**dict(zip(_ROW_NAMES, fields, strict=True)), site=site or "",
                   download_dir=_text_or_none(payload.get("download_dir")),
-                  quality=_text_or_none(payload.get("quality")))
+                  preset=_text_or_none(payload.get("preset")), changes=_changes(payload))
+
+
+def _changes(payload: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """What a job changed of its preset (older jobs: a quality, an audio format), shown as
+    option name and value."""
+    changed = {key: payload[key] for key in ("quality", "audio_format") if payload.get(key)}
+    overrides = payload.get("overrides")
+    if isinstance(overrides, dict):
+        changed.update(overrides)
+    return tuple((str(name), _option_text(value)) for name, value in changed.items())
+
+
+def _option_text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 def _where(query, flt: JobFilter):
@@ -254,11 +272,13 @@ def event_text(kind: str, message: str | None, me: str | None) -> str:
 class JobDetail:
     row: JobRow
     events: list[EventRow]
+    preset_title: str = ""  # what the job downloads with, in words
 
 
-def job_detail(job_id: int, me: str | None = None) -> JobDetail | None:
+def job_detail(job_id: int, me: str | None = None,
+               default_preset: str = presets.DEFAULT) -> JobDetail | None:
     """One job with its events; `me` is this process's owner id (its own starts read
-    "started")."""
+    "started"); a job that names no preset uses `default_preset`."""
     found = job_rows([job_id])
     if not found:
         return None
@@ -269,7 +289,13 @@ def job_detail(job_id: int, me: str | None = None) -> JobDetail | None:
     events = [EventRow(at, (f"{before} → {after}" if before else after) if after else "",
                        event_text(kind, message, me))
               for at, kind, before, after, message in rows]
-    return JobDetail(found[0], events)
+    named = found[0].preset
+    title = presets.get(presets.usable(named or default_preset)).title
+    if not named:
+        title += " (the default)"
+    elif not presets.exists(named):
+        title += f" (“{named}” was deleted)"
+    return JobDetail(found[0], events, title)
 
 
 def read_log_tail(path: Path, max_bytes: int = 256 * 1024) -> str:

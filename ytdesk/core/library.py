@@ -123,7 +123,7 @@ def _columns(info: dict[str, Any]) -> dict[str, Any]:
         title=info.get("title"),
         description=info.get("description"),
         uploader=info.get("uploader"),
-        # The same names, in the same order, as the folder in ytdl/options.OUTPUT_TEMPLATE.
+        # The same names, in the same order, as the folder in core/preset_options.DEFAULT_TEMPLATE.
         channel=(info.get("channel") or info.get("uploader") or info.get("playlist_uploader")
                  or info.get("playlist_title") or info.get("webpage_url_domain")),
         upload_date=info.get("upload_date"),

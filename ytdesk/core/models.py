@@ -6,9 +6,31 @@ importing this module touches no file.
 
 from __future__ import annotations
 
+import re
+
 import peewee as pw
 
 from .clock import now
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _SiteTextMixin:
+    """Text as a site sent it. JSON may carry half of an emoji's surrogate pair (a title cut
+    by the site); UTF-8 cannot store it, and one such title made a whole playlist fail.
+    It is stored as U+FFFD, the character that says "something was here"."""
+
+    def db_value(self, value):
+        value = super().db_value(value)  # type: ignore[misc]
+        return _LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+class SiteText(_SiteTextMixin, pw.TextField):
+    pass
+
+
+class SiteName(_SiteTextMixin, pw.CharField):
+    pass
 
 
 class BaseModel(pw.Model):
@@ -27,7 +49,7 @@ class Channel(BaseModel):
     id = pw.AutoField()  # what peewee adds by itself, spelled out for the type checker
     extractor = pw.CharField()
     channel_id = pw.CharField()
-    name = pw.CharField(null=True)
+    name = SiteName(null=True)
     url = pw.TextField(null=True)
     subscribed = pw.BooleanField(default=False)
     last_synced_at = pw.FloatField(null=True)
@@ -46,10 +68,10 @@ class Video(BaseModel):
     # Where video_id is unique: "" for a site's own ids, else e.g. the host of a generic
     # extractor's file (library.id_scope); part of the video's identity.
     id_scope = pw.CharField(default="", constraints=[pw.SQL("DEFAULT ''")])
-    title = pw.TextField(null=True)
-    description = pw.TextField(null=True)
-    uploader = pw.CharField(null=True)
-    channel = pw.CharField(null=True)  # the channel's name, as the user reads it
+    title = SiteText(null=True)
+    description = SiteText(null=True)
+    uploader = SiteName(null=True)
+    channel = SiteName(null=True)  # the channel's name, as the user reads it
     channel_ref = pw.ForeignKeyField(Channel, null=True, backref="videos", on_delete="SET NULL")
     upload_date = pw.CharField(null=True)  # YYYYMMDD as yt-dlp gives it
     duration = pw.FloatField(null=True)
@@ -75,7 +97,7 @@ class Job(BaseModel):
     kind = pw.CharField()
     status = pw.CharField(default="queued")
     url = pw.TextField()
-    title = pw.TextField(null=True)
+    title = SiteText(null=True)
     payload = pw.TextField(default="{}")  # JSON: quality, audio_format, download_dir...
     priority = pw.IntegerField(default=0)
     site = pw.CharField()  # scheduling key for the per-site limit and rate-limit holds
@@ -123,4 +145,15 @@ class SiteHold(BaseModel):
     reason = pw.TextField(null=True)
 
 
-MODELS = [Setting, Channel, Video, Job, JobEvent, SiteHold]
+class Preset(BaseModel):
+    """A user's named set of download options (the built-in ones live in presets.py)."""
+
+    id = pw.AutoField()
+    name = pw.CharField(unique=True)  # short and stable, for scripts: "phone-480"
+    title = pw.TextField()  # what people read: "Phone, 480p"
+    options = pw.TextField()  # JSON, checked by preset_options when read
+    created_at = pw.FloatField(default=now)
+    updated_at = pw.FloatField(default=now)
+
+
+MODELS = [Setting, Channel, Video, Job, JobEvent, SiteHold, Preset]

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from . import private
+
 APP_NAME = "ytdesk"
 
 
@@ -37,12 +39,30 @@ class Paths:
     def locks(self) -> Path:
         return self.data_dir / "locks"
 
+    @property
+    def cookies(self) -> Path:
+        """Cookies files given for downloads, kept by a digest of their content (user-only)."""
+        return self.data_dir / "cookies"
+
+    @property
+    def credentials(self) -> Path:
+        """The sites' logins taken out of the addresses people added (user-only)."""
+        return self.data_dir / "credentials.json"
+
+    @property
+    def sockets(self) -> Path:
+        """Where the single-instance socket lives when there is no private runtime dir."""
+        return self.data_dir / "run"
+
     def job_log(self, job_id: int) -> Path:
         return self.job_logs / f"{job_id}.log"
 
     def ensure(self) -> Paths:
-        for folder in (self.data_dir, self.job_logs, self.backups, self.locks):
-            folder.mkdir(parents=True, exist_ok=True)
+        """Make the folders, user-only (0700, files 0600: see private.py); a data dir an
+        older ytdesk left open is closed here."""
+        private.tighten_folder(self.data_dir, every_file=True)
+        for folder in (self.data_dir / "logs", self.job_logs, self.backups, self.locks):
+            private.tighten_folder(folder)
         return self
 
 

@@ -17,8 +17,6 @@ from .paths import default_download_dir
 
 FRESH_FOR_S = 1.0  # how long stored values are trusted without reading them again
 
-QUALITIES = ("best", "1080", "720", "480", "audio")
-AUDIO_FORMATS = ("m4a", "mp3")
 
 
 @dataclass(frozen=True)
@@ -33,8 +31,9 @@ class SettingSpec:
 
 SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("download_dir", str, "", "Folder videos are saved in (empty: Videos/ytdesk)."),
-    SettingSpec("quality", str, "best", "Default quality for new downloads.", QUALITIES),
-    SettingSpec("audio_format", str, "m4a", "Format of audio-only downloads.", AUDIO_FORMATS),
+    SettingSpec("default_preset", str, "best", "The preset new downloads use."),
+    SettingSpec("sponsorblock_api", str, "", "SponsorBlock's address (empty: "
+                "https://sponsor.ajay.app, yt-dlp's default)."),
     SettingSpec("concurrency", int, 3, "Downloads running at once.", minimum=1),
     SettingSpec("per_site_concurrency", int, 2, "Downloads running at once from one site.",
                 minimum=1),
@@ -95,6 +94,9 @@ class Settings:
         # change made by another process still arrives within a second.
         self._stored: dict[str, str] = {}
         self._read_at = -FRESH_FOR_S
+        # Changes made here and not written yet (waiting for a busy library): they count
+        # as set for this process from the moment they are made.
+        self._pending: dict[str, str] = {}
 
     def get(self, name: str) -> Any:
         spec = self._spec(name)
@@ -103,7 +105,7 @@ class Settings:
         if time.monotonic() - self._read_at >= FRESH_FOR_S:
             self._stored = dict(Setting.select(Setting.name, Setting.value).tuples())  # type: ignore[arg-type]  # .tuples() rows
             self._read_at = time.monotonic()
-        stored = self._stored.get(name)
+        stored = self._pending.get(name, self._stored.get(name))
         if stored is None:
             return spec.default
         try:
@@ -116,10 +118,25 @@ class Settings:
 
     def set_many(self, values: dict[str, Any]) -> None:
         """Write several settings together: one refused value leaves every one as it was."""
-        coerced = {name: _coerce(self._spec(name), value) for name, value in values.items()}
+        self.store(self.stage(values))
+
+    def stage(self, values: dict[str, Any]) -> dict[str, str]:
+        """Check several values (a refused one raises SettingError and changes nothing)
+        and make them this process's settings now; `store` writes what this returns (the
+        window stages on its own thread and stores on a thread that may wait)."""
+        coerced = {name: json.dumps(_coerce(self._spec(name), value))
+                   for name, value in values.items()}
+        self._pending.update(coerced)
+        return coerced
+
+    def store(self, staged: dict[str, str]) -> None:
+        """Write staged values together, in one transaction."""
         with transaction():
-            for name, value in coerced.items():
-                Setting.replace(name=name, value=json.dumps(value)).execute()
+            for name, value in staged.items():
+                Setting.replace(name=name, value=value).execute()
+        for name, value in staged.items():
+            if self._pending.get(name) == value:  # not changed again meanwhile
+                self._pending.pop(name, None)
         self._read_at = -FRESH_FOR_S  # read again, with this change
 
     def download_dir(self) -> Path:

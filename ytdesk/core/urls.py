@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
+from .credentials import redact
+
 MAX_URL_LENGTH = 2048  # what browsers and servers reliably accept; longer is not a real link
 
 # Hosts that are one site to the scheduler: a per-site limit must hold across them.
@@ -42,6 +44,7 @@ UrlCheck = Accepted | Rejected
 
 
 def _shown(text: str, limit: int = 60) -> str:
+    text = redact(text)  # the sentence is printed and logged: never with a password in it
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -49,6 +49,7 @@ def _or_unknown(value: float | None) -> float:
 
 class JobContext:
     def __init__(self, job: Job, settings: Settings, log_path: Path, report: Report,
+                 logins: Path | None = None, cookies: Path | None = None,
                  closing: threading.Event | None = None):
         self.job_id: int = job.id
         self.url: str = job.url
@@ -61,6 +62,8 @@ class JobContext:
         self.payload: dict[str, Any] = jobstore.payload(job)
         self.settings = settings
         self.report = report
+        self.logins = logins  # the data dir's credentials file: the sites' logins
+        self.cookies = cookies  # the data dir's folder of kept cookies files
         self._log_file = JobLogFile(log_path)
         self._stop = threading.Event()
         self._stop_reason: str | None = None

@@ -14,13 +14,15 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from ytdesk.core import jobstore, library
+from ytdesk.core import cookies, jobstore, library, presets
+from ytdesk.core.credentials import Logins
 from ytdesk.core.library import Identity
+from ytdesk.core.preset_options import PresetOptions
 from ytdesk.core.settings import Settings
 from ytdesk.ytdl import warm
 from ytdesk.ytdl.engine import Engine
+from ytdesk.ytdl.errors import CannotDownload
 from ytdesk.ytdl.listing import Listed, walk
-from ytdesk.ytdl.options import DownloadChoice
 
 from .context import JobContext
 
@@ -31,10 +33,21 @@ ERROR_KIND = "error_kind"  # payload: that failure's kind (errors.PERMANENT, ...
 _CHILD_KEYS = (FROM_LIST, LISTING_ERROR, ERROR_KIND)
 
 
-def choice_of(ctx: JobContext) -> DownloadChoice:
-    return DownloadChoice(quality=ctx.payload.get("quality") or ctx.settings.get("quality"),
-                          audio_format=ctx.payload.get("audio_format")
-                          or ctx.settings.get("audio_format"))
+PRESET = "preset"  # payload: the preset's short name (else the default preset)
+OVERRIDES = "overrides"  # payload: options changed for this download only
+
+
+def options_of(payload: dict[str, Any], settings: Settings) -> PresetOptions:
+    """What a download runs with: its preset as it is now, with its own changes (a
+    preset deleted meanwhile falls back to the default). Older jobs name a quality and
+    an audio format instead: those are changes to the default preset."""
+    name = presets.usable(payload.get(PRESET) or settings.get("default_preset"))
+    changes = {key: payload[key] for key in ("quality", "audio_format") if payload.get(key)}
+    overrides = payload.get(OVERRIDES)
+    if isinstance(overrides, dict):
+        changes.update(overrides)
+    options = presets.get(name).options
+    return options.changed(**changes) if changes else options
 
 
 def download_dir_of(ctx: JobContext) -> Path:
@@ -42,11 +55,29 @@ def download_dir_of(ctx: JobContext) -> Path:
     return Path(chosen) if chosen else ctx.settings.download_dir()
 
 
+COOKIES = "cookies"  # payload: the name of a kept cookies file (core/cookies.py)
+
+
+def cookie_file_of(ctx: JobContext) -> Path | None:
+    """The kept cookies file a download was given, if any; a given one that is gone stops
+    the download with a sentence rather than running it signed out."""
+    name = ctx.payload.get(COOKIES)
+    if name is None:
+        return None
+    found = cookies.path_of(ctx.cookies, name) if ctx.cookies else None
+    if found is None:
+        raise CannotDownload("The cookies file this download was given is gone from "
+                             "ytdesk's data folder; add the download again with its cookies.")
+    return found
+
+
 def engine_for(ctx: JobContext, **extra: Any) -> Engine:
-    return Engine(download_dir=download_dir_of(ctx), choice=choice_of(ctx), log=ctx.log,
+    return Engine(download_dir=download_dir_of(ctx), preset=options_of(ctx.payload, ctx.settings),
+                  sponsorblock_api=ctx.settings.get("sponsorblock_api") or None, log=ctx.log,
                   progress=ctx.progress, should_stop=ctx.stop_reason,
-                  socket_timeout=ctx.settings.get("socket_timeout"), traffic=ctx.traffic,
-                  **extra)
+                  socket_timeout=ctx.settings.get("socket_timeout"),
+                  logins=Logins(ctx.logins).headers() if ctx.logins else None,
+                  cookie_file=cookie_file_of(ctx), traffic=ctx.traffic, **extra)
 
 
 def prepare(settings: Settings, count: int) -> None:
@@ -56,8 +87,7 @@ def prepare(settings: Settings, count: int) -> None:
     running made theirs: only the missing ones are made."""
     missing = min(count, warm.IDLE_PER_KEY) - warm.instances()
     engines = [Engine(download_dir=settings.download_dir(),
-                      choice=DownloadChoice(quality=settings.get("quality"),
-                                            audio_format=settings.get("audio_format")),
+                      preset=options_of({}, settings),
                       log=_ignore, socket_timeout=settings.get("socket_timeout"))
                for _ in range(max(0, missing))]
     for engine in engines:

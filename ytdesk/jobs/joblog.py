@@ -9,6 +9,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from ytdesk.core import private
+from ytdesk.core.credentials import redact
+
 log = logging.getLogger(__name__)
 
 
@@ -26,7 +29,8 @@ class JobLogFile:
 
     def write(self, level: int, message: str) -> str:
         stamp = datetime.now().astimezone().isoformat(timespec="milliseconds")
-        line = f"{stamp} {logging.getLevelName(level):<7} {message.rstrip()}"
+        # A login in an address never reaches the file, whoever wrote the message.
+        line = f"{stamp} {logging.getLevelName(level):<7} {redact(message.rstrip())}"
         with self._lock:
             if not self._closed:
                 self._append(stamp, line)
@@ -40,8 +44,10 @@ class JobLogFile:
         try:
             if self._file is None:
                 self._path.parent.mkdir(parents=True, exist_ok=True)
-                # Open for the job's whole run (close() ends it), so not a `with` block.
-                self._file = open(self._path, "a", encoding="utf-8", errors="replace")  # noqa: SIM115
+                # Open for the job's whole run (close() ends it), so not a `with` block;
+                # user-only: it names what was downloaded.
+                self._file = open(self._path, "a", encoding="utf-8",  # noqa: SIM115
+                                  errors="replace", opener=private.opener)
             self._file.write(text)
             self._file.flush()
         except OSError as exc:

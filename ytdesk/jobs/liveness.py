@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 
-from ytdesk.core import jobstore
+from ytdesk.core import jobstore, private
 from ytdesk.core.diskfull import LIBRARY_DISK_FULL, is_disk_full
 from ytdesk.core.paths import Paths
 
@@ -76,8 +76,10 @@ class Liveness(QObject):
 
     def start(self) -> None:
         """Hold our lock file, take back what dead owners left, then renew every 5 s."""
-        self._paths.locks.mkdir(parents=True, exist_ok=True)
+        private.tighten_folder(self._paths.locks)
         self._lock.tryLock(0)
+        # Qt makes the file by the umask; in the 0700 folder no one else could see it anyway.
+        private.tighten(Path(self._lock.fileName()))
         self.renew()
         self._timer.start()
 

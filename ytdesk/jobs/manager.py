@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
 from ytdesk.core import jobstore
+from ytdesk.core.credentials import Logins
 from ytdesk.core.jobactions import ActionResult
 from ytdesk.core.jobstore import NewJob
 from ytdesk.core.paths import Paths
@@ -27,6 +31,7 @@ from ytdesk.ytdl.options import find_tools
 from .context import LOG, PAUSE_QUEUE, PROGRESS, TITLED
 from .kinds import KINDS, function_of
 from .liveness import Liveness
+from .patient import ATTEMPT_MS, BUSY, FREE, LibraryBusy, write_patiently
 from .scheduler import Running, Scheduler
 from .worker import Workers
 
@@ -41,6 +46,14 @@ def _freeze_what_lasts() -> None:
     walking them took 30-40 ms with the GIL held, on whatever thread the pass fell on,
     freezing the window (measured while 10,000 dropped links were listed)."""
     gc.freeze()
+
+
+def _add_urls(logins: Logins, kind: str, urls: list[str], payload: dict,
+              priority: int) -> list[int]:
+    """On the writer thread: logins out of the addresses (kept in the user-only file),
+    then the jobs."""
+    return jobstore.add_jobs([NewJob(kind, url, payload, priority)
+                              for url in logins.take_out(urls)])
 
 
 def _check_kind(kind: str) -> None:
@@ -62,6 +75,8 @@ class JobManager(QObject):
     queuePaused = Signal(str)  # why (e.g. disk full)
     queueResumed = Signal()
     idle = Signal()  # nothing queued, running or waiting anywhere
+    libraryBusy = Signal(bool)  # True: a change waits for another program to let go of
+    # the library's write lock; False: it got through (or was given up)
 
     def __init__(self, paths: Paths, settings: Settings, parent: QObject | None = None,
                  concurrency: int | None = None):
@@ -72,6 +87,8 @@ class JobManager(QObject):
         self._running = Running()
         # Writes the caller must not wait for, one at a time, never on the job pool.
         self._writer = Workers(self, threads=1, name="writer")
+        self._give_up_writing = threading.Event()  # set when quitting: waits stop
+        self._waiting_write = False  # a write waits for another program's lock now
         self._liveness = Liveness(paths, self._writer, self._running.ids, self)
         self.owner = self._liveness.owner
         self._scheduler = Scheduler(self.owner, settings, paths, self._running,
@@ -124,7 +141,9 @@ class JobManager(QObject):
         self._accepting = False
         self._liveness.stop()
         done = self._scheduler.stop(timeout_s)
-        self._writer.wait(int(timeout_s * 1000))
+        if not self._writer.wait(int(timeout_s * 1000)):
+            self._give_up_writing.set()  # the library stayed locked: quit all the same
+            self._writer.wait(2 * ATTEMPT_MS)
         self._liveness.release()
         return done
 
@@ -157,6 +176,8 @@ class JobManager(QObject):
         and tests; the window uses `enqueue_urls_later`)."""
         for kind in {job.kind for job in new_jobs}:
             _check_kind(kind)
+        clean = Logins(self.paths.credentials).take_out(job.url for job in new_jobs)
+        new_jobs = [replace(job, url=url) for job, url in zip(new_jobs, clean, strict=True)]
         ids = jobstore.add_jobs(new_jobs)
         self._on_added(ids)
         return ids
@@ -167,8 +188,52 @@ class JobManager(QObject):
         dropping 10,000 links never freezes the window; `jobAdded` follows once stored."""
         _check_kind(kind)
         payload = dict(payload or {})
-        new_jobs = [NewJob(kind, url, payload, priority) for url in urls]
-        self._writer.submit(jobstore.add_jobs, new_jobs, done=self._on_added)
+        self._write(_add_urls, Logins(self.paths.credentials), kind, list(urls), payload,
+                    priority, done=self._on_added)
+
+    def save_settings(self, values: dict[str, Any]) -> None:
+        """Settings changed in the window: checked and in effect now (a refused value
+        raises SettingError and changes nothing), written on the writer thread."""
+        self._write(self.settings.store, self.settings.stage(values))
+
+    def write(self, function: Callable[..., Any], *args: Any,
+              done: Callable[[Any], None] | None = None,
+              failed: Callable[[BaseException], None] | None = None) -> None:
+        """A change the window asks for (a preset saved, deleted...), made on the writer
+        thread like every other: `done(result)` once committed, `failed(exception)` if
+        it raised (a refusal with its sentence)."""
+        self._write(function, *args, done=done, failed=failed)
+
+    def _write(self, function: Callable[..., Any], *args: Any,
+               done: Callable[[Any], None] | None = None,
+               failed: Callable[[BaseException], None] | None = None) -> None:
+        """Run a write on the writer thread, waiting out another program's lock there
+        (`libraryBusy` says so meanwhile); `done(result)` here once it is committed."""
+        self._writer.submit(write_patiently, self._give_up_writing, function, args,
+                            pass_task=True, done=done, reported=self._on_write_news,
+                            failed=failed or self._on_write_failed,
+                            finished=self._on_write_over)
+
+    def _on_write_news(self, news: str) -> None:
+        if news == BUSY:
+            self._set_busy(True)
+        elif news == FREE:
+            self._set_busy(False)
+
+    def _on_write_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, LibraryBusy):
+            log.warning("%s", exc)
+        else:
+            log.error("a change could not be saved: %s", exc, exc_info=exc)
+
+    def _on_write_over(self, _: object) -> None:
+        self._set_busy(False)  # a write given up, or failed, while it waited
+
+    def _set_busy(self, busy: bool) -> None:
+        # One writer thread: at most one write waits at a time.
+        if busy != self._waiting_write:
+            self._waiting_write = busy
+            self.libraryBusy.emit(busy)
 
     # -- what a user asks of jobs ------------------------------------------------------------------
     def act(self, action: str, job_ids: list[int],
@@ -188,7 +253,7 @@ class JobManager(QObject):
             if done is not None:
                 done(result)
 
-        self._writer.submit(write, done=acted)
+        self._write(write, done=acted)
 
     def _announce(self, result: ActionResult) -> None:
         for job_id in result.asked:  # ours: stop now, not at the next lease renewal

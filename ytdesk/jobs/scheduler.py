@@ -151,7 +151,8 @@ def _run_job(task: Work, job, owner: str, settings: Settings, paths: Paths, gate
              running: Running) -> None:
     from .runner import JobRunner  # on the pool thread: the runner pulls in yt-dlp
 
-    context = JobContext(job, settings, paths.job_log(job.id), task.report, gate.closing)
+    context = JobContext(job, settings, paths.job_log(job.id), task.report,
+                         logins=paths.credentials, cookies=paths.cookies, closing=gate.closing)
     running.add(context)
     try:
         task.report((STARTED, job.id))

@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 import ytdesk
-from ytdesk.ytdl.versions import ffmpeg_version, yt_dlp_version
+from ytdesk.ytdl.versions import ffmpeg_version, ffprobe_version, yt_dlp_version
 
 
 def version_lines() -> list[str]:
@@ -19,6 +19,7 @@ def version_lines() -> list[str]:
         f"ytdesk {ytdesk.__version__}",
         f"yt-dlp {yt_dlp_version()}",
         f"ffmpeg {ffmpeg_version()}",
+        f"ffprobe {ffprobe_version()}",
         f"Qt {qVersion()}, PySide6 {PySide6.__version__}",
         f"Python {platform.python_version()}",
         f"System {platform.platform()}",

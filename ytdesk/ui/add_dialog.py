@@ -3,25 +3,29 @@ and where to download it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
-                               QVBoxLayout, QWidget)
+                               QToolButton, QVBoxLayout, QWidget)
 
+from ytdesk.core import presets
+from ytdesk.core.preset_options import PresetError, options_from_json, parse_rate
 from ytdesk.core.settings import Settings
 from ytdesk.core.urls import check_url
 
 if TYPE_CHECKING:
     from ytdesk.jobs.preview_task import PreviewService
 
-QUALITY_LABELS = {"best": "Best", "1080": "≤1080p", "720": "≤720p", "480": "≤480p",
-                  "audio": "Audio only"}
+QUALITY_LABELS = {"best": "Best", "2160": "≤2160p", "1440": "≤1440p", "1080": "≤1080p",
+                  "720": "≤720p", "480": "≤480p", "360": "≤360p", "audio": "Audio only"}
+AS_PRESET = "As the preset"
 DEBOUNCE_MS = 300  # a preview per keystroke would only be cancelled by the next one
 THUMBNAIL_SIZE = QSize(160, 90)
 THUMBNAIL_MAX_BYTES = 4 * 1024 * 1024  # a thumbnail larger than this is not a thumbnail
@@ -31,8 +35,15 @@ THUMBNAIL_TIMEOUT_MS = 15_000
 @dataclass(frozen=True)
 class AddChoice:
     url: str
-    quality: str  # one of ytdesk.core.settings.QUALITIES
+    preset: str  # the preset's short name
     download_dir: Path
+    overrides: dict[str, Any] = field(default_factory=dict)  # changed for this download
+
+    def job_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"preset": self.preset, "download_dir": str(self.download_dir)}
+        if self.overrides:
+            payload["overrides"] = dict(self.overrides)
+        return payload
 
 
 def format_duration(seconds: float) -> str:
@@ -89,11 +100,43 @@ class AddDialog(QDialog):
         self.busy.setMaximumHeight(8)
         self.error_label = _plain_label(selectable=True)
         self.reason_label = _plain_label()  # why the address or folder is refused
+        self.preset = QComboBox()
+        for preset in presets.all_presets():
+            self.preset.addItem(preset.title, preset.name)
+        default = presets.usable(settings.get("default_preset"))
+        self.preset.setCurrentIndex(max(0, self.preset.findData(default)))
+        self.preset.setAccessibleName("Preset")
+        self.preset.setToolTip("How to download: a named set of options (Settings chooses "
+                               "the default; `ytdesk-cli presets` lists them)")
+        # Changes for this download only, hidden until asked for.
+        self.adjust = QToolButton()
+        self.adjust.setText("&Adjust for this download")
+        self.adjust.setCheckable(True)
+        self.adjust.setAccessibleName("Adjust for this download")
+        self.adjust.setToolTip("Change the preset's quality, subtitles or speed limit for this "
+                               "download only (Alt+A)")
         self.quality = QComboBox()
+        self.quality.addItem(AS_PRESET, None)
         for value, label in QUALITY_LABELS.items():
             self.quality.addItem(label, value)
-        self.quality.setCurrentIndex(max(0, self.quality.findData(settings.get("quality"))))
         self.quality.setAccessibleName("Quality")
+        self.format = QComboBox()  # the video's own formats, once its preview is in
+        self.format.setAccessibleName("Format")
+        self.format.setToolTip("One of this video's formats, exactly (a video-only format "
+                               "gets the best audio added)")
+        self.subtitles = QLineEdit(placeholderText="As the preset; or languages such as en, de")
+        self.subtitles.setAccessibleName("Subtitle languages")
+        self.limit_rate = QLineEdit(placeholderText="As the preset; or such as 500K or 2M")
+        self.limit_rate.setAccessibleName("Speed limit")
+        self.adjustments = QWidget()
+        adjust_form = QFormLayout(self.adjustments)
+        adjust_form.setContentsMargins(0, 0, 0, 0)
+        adjust_form.addRow("Quality:", self.quality)
+        adjust_form.addRow("Format:", self.format)
+        adjust_form.addRow("Subtitles:", self.subtitles)
+        adjust_form.addRow("Speed limit:", self.limit_rate)
+        self.adjustments.hide()
+        self.adjust.toggled.connect(self.adjustments.setVisible)
         self.folder = QLineEdit(str(settings.download_dir()))
         self.folder.setAccessibleName("Save in folder")
         choose = QPushButton("Choose…", clicked=self._choose_folder)  # type: ignore[call-overload]  # Qt property/signal keywords
@@ -117,7 +160,9 @@ class AddDialog(QDialog):
         form = QFormLayout()
         form.addRow("Address:", self.address)
         form.addRow(preview_row)
-        form.addRow("Quality:", self.quality)
+        form.addRow("Preset:", self.preset)
+        form.addRow(self.adjust)
+        form.addRow(self.adjustments)
         form.addRow("Save in:", folder_row)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -146,8 +191,29 @@ class AddDialog(QDialog):
         folder = self._folder()
         if url is None or folder is None:
             return
-        self._choice = AddChoice(url, self.quality.currentData(), folder)
+        try:
+            overrides = self._overrides()
+        except PresetError as error:
+            self.reason_label.setText(str(error))
+            self.reason_label.show()
+            self.adjust.setChecked(True)
+            return
+        self._choice = AddChoice(url, self.preset.currentData(), folder, overrides)
         super().accept()
+
+    def _overrides(self) -> dict[str, Any]:
+        """What the user changed for this download, checked like a preset's options."""
+        changed: dict[str, Any] = {}
+        if self.quality.currentData() is not None:
+            changed["quality"] = self.quality.currentData()
+        if self.format.currentData() is not None:
+            changed["format_spec"] = self.format.currentData()
+        if self.subtitles.text().strip():
+            changed["subtitles"] = self.subtitles.text()
+        if self.limit_rate.text().strip():
+            changed["limit_rate"] = parse_rate(self.limit_rate.text())
+        checked = options_from_json(changed).to_json()  # a refused value raises PresetError
+        return {name: checked[name] for name in changed}
 
     def done(self, result: int) -> None:
         self._debounce.stop()
@@ -194,6 +260,7 @@ class AddDialog(QDialog):
                                                           preview.count_is_exact))
         elif preview.duration is not None:
             self.details_label.setText(format_duration(preview.duration))
+        self._fill_formats(preview.formats)
         if preview.thumbnail_url:
             self._fetch_thumbnail(preview.thumbnail_url)
 
@@ -205,7 +272,16 @@ class AddDialog(QDialog):
         self.error_label.setText(f"{sentence} You can still add the address.")
         self.error_label.show()
 
+    def _fill_formats(self, formats: Iterable[Any]) -> None:
+        """The preview's FormatChoice list, after "As the preset"."""
+        self.format.clear()
+        self.format.addItem(AS_PRESET, None)
+        for choice in formats:
+            self.format.addItem(choice.label, choice.spec)
+        self.format.setEnabled(bool(formats))  # a playlist, or no preview yet: the preset's
+
     def _clear_preview(self) -> None:
+        self._fill_formats(())
         self._abort_thumbnail()
         self.busy.hide()
         self.error_label.hide()

@@ -161,6 +161,7 @@ class JobDetails(QWidget):
         if self._ticket is not None:
             self._reader.forget(self._ticket)
         self._ticket = self._reader.submit(job_detail, job_id, self._me,
+                                           self._settings.get("default_preset"),
                                            done=lambda d, j=job_id: self._detail_read(j, d))  # type: ignore[misc]  # a bound default
 
     def _detail_read(self, job_id: int, detail: JobDetail | None) -> None:
@@ -170,23 +171,24 @@ class JobDetails(QWidget):
         failed = row.status in (st.FAILED, st.WAITING) and row.error
         self.error.setText(row.error if failed else "")
         self.error.setVisible(bool(failed))
-        self.facts.show_facts(self.facts_of(row))
+        self.facts.show_facts(self.facts_of(row, detail.preset_title))
         self.events.clear()
         for event in detail.events:
             self.events.addTopLevelItem(QTreeWidgetItem([fmt.when(event.at), event.change,
                                                          event.text]))
 
-    def facts_of(self, row: JobRow) -> list[tuple[str, str]]:
+    def facts_of(self, row: JobRow, preset_title: str = "") -> list[tuple[str, str]]:
         """What the Details tab lists, in words; empty facts are left out."""
         progress = f"{row.progress * 100:.0f}%" if row.progress is not None else ""
         if row.status == st.SUCCEEDED:
             progress = "100%"
-        quality = row.quality or f"{self._settings.get('quality')} (the default)"
+        changes = "; ".join(f"{name}: {value}" for name, value in row.changes)
         facts = [
             ("Title", row.title or ""), ("Address", row.clean_url),
             ("Status", row.status), ("Result", row.result or ""), ("Error", row.error or ""),
             ("Folder", str(row.folder(self._settings.download_dir()))),
-            ("File", row.output_path or ""), ("Quality", quality),
+            ("File", row.output_path or ""), ("Preset", preset_title),
+            ("Changed for this job", changes),
             ("Progress", progress), ("Downloaded", fmt.size(row.downloaded_bytes)),
             ("Size", fmt.size(row.total_bytes)), ("Attempts", str(row.attempts)),
             ("Site", row.site), ("Kind", row.kind), ("Priority", _priority_word(row.priority)),

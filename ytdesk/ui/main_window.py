@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 SPEED_EVERY_MS = 1_000
 FOCUS_ADDRESS = "Ctrl+L"
 SETTINGS_KEY = "Ctrl+,"
+BUSY_NOTE = "Library busy: waiting for another program to let go of it"
+BUSY_DETAIL = ("Another program is writing to ytdesk's library (a backup tool, a database "
+               "browser, or another ytdesk). What you add or change waits and is saved as "
+               "soon as it lets go; downloads go on.")
 # Until the channel browser and the player exist, their tabs say so plainly, and say what
 # already works instead.
 COMING = {
@@ -118,6 +122,13 @@ class MainWindow(QMainWindow):
         self._speed_timer.start()
         manager.queuePaused.connect(self._queue_paused)
         manager.queueResumed.connect(self._queue_resumed)
+        self.busy_note = QLabel(BUSY_NOTE, objectName="libraryBusy")  # type: ignore[call-overload]  # Qt property/signal keywords
+        self.busy_note.setAccessibleName("Library busy")
+        self.busy_note.setToolTip(BUSY_DETAIL)
+        self.busy_note.hide()
+        # Permanent: a passing status message would hide a normal status-bar widget.
+        self.statusBar().insertPermanentWidget(0, self.busy_note)
+        manager.libraryBusy.connect(self._library_busy)
 
         QShortcut(QKeySequence(FOCUS_ADDRESS), self, activated=self.focus_address)  # type: ignore[call-overload]  # Qt property/signal keywords
         paste = QShortcut(QKeySequence(QKeySequence.StandardKey.Paste), self)
@@ -139,7 +150,7 @@ class MainWindow(QMainWindow):
             self.open_add_dialog(valid[0])
             return
         self.manager.enqueue_urls_later("download", valid,
-                                        {"quality": self.settings.get("quality")})
+                                        {"preset": self.settings.get("default_preset")})
         text = f"Queued {len(valid):,} download{'s' if len(valid) != 1 else ''}."
         if skipped:
             text += f" {skipped:,} invalid link{'s' if skipped != 1 else ''} skipped."
@@ -163,7 +174,7 @@ class MainWindow(QMainWindow):
         dialog = AddDialog(self.settings, self.previews, url, self)
         if dialog.exec():
             choice = dialog.choice()
-            payload = {"quality": choice.quality, "download_dir": str(choice.download_dir)}  # type: ignore[union-attr]  # set once accepted
+            payload = choice.job_payload()  # type: ignore[union-attr]  # set once accepted
             self.manager.enqueue_urls_later("download", [choice.url], payload)  # type: ignore[union-attr]  # set once accepted
             self.say("Queued 1 download.")
 
@@ -250,6 +261,11 @@ class MainWindow(QMainWindow):
         self.paused_banner.hide()
         self.say("The queue runs again.")
 
+    def _library_busy(self, busy: bool) -> None:
+        self.busy_note.setVisible(busy)
+        if not busy:
+            self.say("The library is free again.")
+
     def say(self, text: str, timeout_ms: int = 8_000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
 
@@ -279,7 +295,7 @@ class MainWindow(QMainWindow):
             self.jobs.restore_column_state(bytes(QByteArray.fromBase64(columns.encode())))  # type: ignore[call-overload]  # a QByteArray is a buffer
 
     def save_state(self) -> None:
-        self.settings.set_many({
+        self.manager.save_settings({
             "window_geometry": bytes(self.saveGeometry().toBase64()).decode(),  # type: ignore[call-overload]  # a QByteArray is a buffer
             "job_columns": bytes(QByteArray(self.jobs.column_state()).toBase64()).decode()})  # type: ignore[call-overload]  # a QByteArray is a buffer
 
@@ -315,5 +331,5 @@ class MainWindow(QMainWindow):
         if box.clickedButton() is not quit_button:
             return False
         if remember.isChecked():
-            self.settings.set("ask_before_quitting", False)
+            self.manager.save_settings({"ask_before_quitting": False})
         return True

@@ -11,10 +11,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
+from ytdesk.core import presets
 from ytdesk.core.paths import default_download_dir
 from ytdesk.core.settings import SPECS, SettingError, Settings
-
-from .add_dialog import QUALITY_LABELS
 
 if TYPE_CHECKING:
     from ytdesk.jobs.manager import JobManager
@@ -23,8 +22,7 @@ if TYPE_CHECKING:
 # (type, minimum, choices, the longer description) comes from its spec.
 SHOWN = {
     "download_dir": "Download folder",
-    "quality": "Default quality",
-    "audio_format": "Audio format",
+    "default_preset": "Default preset",
     "concurrency": "Downloads at once",
     "per_site_concurrency": "Downloads at once per site",
     "retry_attempts": "Retry attempts",
@@ -37,7 +35,6 @@ SHOWN = {
 # Specs declare minimums only; a spin box needs a top too, far above any sensible value.
 INT_MAXIMUM = 999
 SECONDS_MAXIMUM = 86_400.0
-CHOICE_LABELS = {"quality": QUALITY_LABELS}
 
 
 class SettingsDialog(QDialog):
@@ -71,6 +68,10 @@ class SettingsDialog(QDialog):
         self.buttons = QDialogButtonBox(  # type: ignore[call-overload]  # Qt property/signal keywords
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
             accepted=self.accept, rejected=self.reject)
+        manage = QPushButton("&Presets…", clicked=self._open_presets)  # type: ignore[call-overload]  # Qt property/signal keywords
+        manage.setAccessibleName("Presets")
+        manage.setToolTip("Create, change, copy, delete, export and import presets (Alt+P)")
+        form.addRow("", manage)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -80,11 +81,16 @@ class SettingsDialog(QDialog):
         spec = SPECS[name]
         if spec.type is bool:
             return QCheckBox(checked=bool(value))  # type: ignore[call-overload]  # Qt property/signal keywords
+        if name == "default_preset":  # its choices are the presets there are now
+            combo = QComboBox()
+            for preset in presets.all_presets():
+                combo.addItem(preset.title, preset.name)
+            combo.setCurrentIndex(max(0, combo.findData(presets.usable(value))))
+            return combo
         if spec.choices:
             combo = QComboBox()
-            labels = CHOICE_LABELS.get(name, {})
             for choice in spec.choices:
-                combo.addItem(labels.get(choice, choice), choice)
+                combo.addItem(choice, choice)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             return combo
         if spec.type is int:
@@ -144,7 +150,25 @@ class SettingsDialog(QDialog):
         return None
 
     def _write(self, changed: dict[str, Any]) -> None:
-        self._settings.set_many(changed)  # a value refused halfway changes nothing
+        # In effect at once, written off the GUI thread (the library may be busy); a value
+        # refused halfway changes nothing.
+        self._manager.save_settings(changed)
+
+    @Slot()
+    def _open_presets(self) -> None:
+        from ytdesk.jobs.reader import Reader
+
+        from .presets_dialog import PresetsDialog
+
+        reader = Reader(self)
+        PresetsDialog(self._settings, self._manager, reader, self).exec()
+        reader.close()
+        combo: QComboBox = self.editors["default_preset"]  # type: ignore[assignment]  # made a combo
+        chosen = combo.currentData()
+        combo.clear()
+        for preset in presets.all_presets():  # new ones may be the default now
+            combo.addItem(preset.title, preset.name)
+        combo.setCurrentIndex(max(0, combo.findData(presets.usable(chosen))))
 
     @Slot()
     def _choose_folder(self) -> None:

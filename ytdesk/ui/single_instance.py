@@ -14,11 +14,19 @@ import hashlib
 import json
 import logging
 import os
+import socket as pysocket
 import stat
+import struct
+import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
+
+from ytdesk.core import private
+from ytdesk.core.paths import Paths
 
 log = logging.getLogger(__name__)
 
@@ -29,28 +37,100 @@ WAIT_SLICE_MS = 20
 ACK = b"ok\n"
 
 
+# The longest Unix socket path (sun_path, with its final NUL): 104 bytes on macOS and the
+# BSDs, 108 on Linux. A longer data dir path falls back to a private folder in /tmp.
+SOCKET_PATH_LIMIT = 108 if sys.platform.startswith("linux") else 104
+
+
 def server_name(data_dir: Path, user: str | None = None) -> str:
     """The socket name for this user's ytdesk on `data_dir`.
 
-    On Unix it goes in $XDG_RUNTIME_DIR when that is a private folder of ours: there,
-    no other user can plant a socket of the same name first, and logging out clears a
-    stale one. Otherwise Qt puts the name in the temp folder (per user on macOS)."""
+    On Unix it is a path in a folder only this user can enter, so no other user can plant
+    a socket of that name first: $XDG_RUNTIME_DIR when it is such a folder (logging out
+    clears a stale socket), else the data dir's `run` folder (0700), else, when that path
+    is too long for a socket, a 0700 folder of ours in the temp folder. On Windows it is a
+    named pipe whose access list names only this user (see InstanceServer)."""
     who = user if user is not None else getpass.getuser()
     digest = hashlib.sha256(f"{who}\0{data_dir}".encode()).hexdigest()[:16]
     name = f"ytdesk-{digest}"
-    runtime_dir = os.environ.get("XDG_RUNTIME_DIR") if os.name == "posix" else None
-    if runtime_dir and _is_private_folder(Path(runtime_dir)):
-        return str(Path(runtime_dir) / name)
-    return name
+    if os.name != "posix":
+        return name
+    runtime_dir = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime_dir and _is_private_folder(Path(runtime_dir), follow=True):
+        candidate = Path(runtime_dir) / name
+        if _fits(candidate):
+            return str(candidate)
+    candidate = Paths(data_dir).sockets / name
+    if _fits(candidate):
+        return str(candidate)
+    return str(Path(tempfile.gettempdir()) / f"ytdesk-{os.getuid()}" / name)
 
 
-def _is_private_folder(folder: Path) -> bool:
+def _fits(path: Path) -> bool:
+    return len(os.fsencode(path)) < SOCKET_PATH_LIMIT
+
+
+def _is_private_folder(folder: Path, follow: bool = False) -> bool:
+    """A folder of ours that no one else may enter. Ours to make: never a symbolic link
+    (someone may have planted one where we make it, in /tmp)."""
     try:
-        info = folder.stat()
+        info = folder.stat() if follow else folder.lstat()
     except OSError:
         return False
     return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
             and not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO))
+
+
+def _claim_folder(folder: Path) -> bool:
+    """Make `folder` (0700) if it is missing, close it if it is ours and open; False if it
+    is not a folder only we can enter (someone else's, a link), so nothing listens there."""
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True, mode=private.PRIVATE_DIR)
+        folder.mkdir(exist_ok=True, mode=private.PRIVATE_DIR)
+    except OSError as exc:
+        log.warning("cannot make the folder %s: %s", folder, exc.strerror or exc)
+        return False
+    private.tighten(folder)
+    return _is_private_folder(folder, follow=folder == _runtime_dir())
+
+
+def _runtime_dir() -> Path | None:
+    runtime_dir = os.environ.get("XDG_RUNTIME_DIR")
+    return Path(runtime_dir) if runtime_dir else None
+
+
+def peer_uid(socket: QLocalSocket) -> int | None:
+    """The user id of the process at the other end of a connected socket, asked of the
+    kernel (SO_PEERCRED on Linux, LOCAL_PEERCRED on macOS and the BSDs); None where it
+    cannot be known."""
+    descriptor = int(socket.socketDescriptor())
+    if os.name != "posix" or descriptor < 0:
+        return None
+    try:
+        with pysocket.fromfd(descriptor, pysocket.AF_UNIX, pysocket.SOCK_STREAM) as twin:
+            if hasattr(pysocket, "SO_PEERCRED"):
+                pid_uid_gid = twin.getsockopt(pysocket.SOL_SOCKET, pysocket.SO_PEERCRED,
+                                              struct.calcsize("3i"))
+                return struct.unpack("3i", pid_uid_gid)[1]
+            # struct xucred {u_int cr_version; uid_t cr_uid; short cr_ngroups; gid_t[16]}
+            xucred = twin.getsockopt(_SOL_LOCAL, _LOCAL_PEERCRED, struct.calcsize("IIh16I"))
+            return struct.unpack_from("II", xucred)[1]
+    except OSError as exc:
+        log.warning("cannot tell who is at the other end of %s: %s", socket.fullServerName(),
+                    exc.strerror or exc)
+        return None
+
+
+_SOL_LOCAL, _LOCAL_PEERCRED = 0, 1  # <sys/un.h> on macOS and the BSDs
+
+
+def is_same_user(socket: QLocalSocket, who: Callable[[QLocalSocket], int | None] = peer_uid
+                 ) -> bool:
+    """Is the other end this user's? On Unix asked of the kernel, and unknown means no. On
+    Windows the pipe's access list lets only this user in."""
+    if os.name != "posix":
+        return True
+    return who(socket) == os.getuid()
 
 
 def encode_message(urls: list[str], bring_to_front: bool = True) -> bytes:
@@ -78,20 +158,25 @@ class HandOver(enum.Enum):
     NOT_RUNNING = "not running"  # nobody listens on the name
     NO_ANSWER = "no answer"  # somebody listens but did not confirm: the URLs may or may not
     # have arrived, so sending them again could queue them twice
+    STRANGER = "someone else"  # another user's program listens on the name: nothing was sent
 
 
-def hand_over(name: str, urls: list[str], timeout_ms: int = 5_000) -> HandOver:
+def hand_over(name: str, urls: list[str], timeout_ms: int = 5_000,
+              who: Callable[[QLocalSocket], int | None] = peer_uid) -> HandOver:
     """Give `urls` to the ytdesk listening on `name` and ask it to come to the front.
 
     Blocks for at most `timeout_ms` (not at all when nobody listens): it is how a second
     start hands over, before its event loop runs. It also works on a QThread beside a
-    running app."""
+    running app. Nothing is sent to a program of another user (`who` says whose it is)."""
     deadline = QDeadlineTimer(timeout_ms)
     socket = QLocalSocket()
     socket.connectToServer(name)
     if not socket.waitForConnected(_left(deadline)):
         return HandOver.NOT_RUNNING
     try:
+        if not is_same_user(socket, who):
+            log.warning("a program of another user listens on %s; nothing was sent to it", name)
+            return HandOver.STRANGER
         socket.write(encode_message(urls))
         while socket.bytesToWrite() > 0:
             if not _wait(socket, socket.waitForBytesWritten, deadline):
@@ -130,9 +215,11 @@ class InstanceServer(QObject):
     urlsReceived = Signal(list)  # the URLs a later `ytdesk URL...` was started with
     raiseRequested = Signal()  # it wants the window in front of the user
 
-    def __init__(self, name: str, parent: QObject | None = None):
+    def __init__(self, name: str, parent: QObject | None = None,
+                 who: Callable[[QLocalSocket], int | None] = peer_uid):
         super().__init__(parent)
         self._name = name
+        self._who = who  # tells whose program connected (tests give another answer)
         self._server = QLocalServer(self)
         # Only this user may connect (on Unix: the socket file is 0700; on Windows: the
         # pipe's access list names only this user).
@@ -148,6 +235,12 @@ class InstanceServer(QObject):
         """Claim the name. False if another ytdesk holds it: it accepted a connection, so
         it is alive, and its name is never taken from it. A name left behind by a ytdesk
         that crashed (a socket file nobody answers on) is taken over."""
+        # Only in a folder no one else can enter: another user could not plant a socket or
+        # a link there, nor connect.
+        if os.name == "posix" and not _claim_folder(Path(self._name).parent):
+            log.warning("cannot listen for other ytdesk starts on %s: its folder is not "
+                        "private to this user", self._name)
+            return False
         # Asked first, because listening does not fail on a name in use: on Unix Qt
         # renames its new socket over the old file, on Windows it adds a pipe instance.
         if _someone_answers(self._name):
@@ -172,6 +265,13 @@ class InstanceServer(QObject):
     def _on_new_connection(self) -> None:
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
+            if not is_same_user(socket, self._who):
+                # Nothing read, nothing answered: a program of another user gets no say.
+                log.warning("refused a connection on %s from a program of another user",
+                            self._name)
+                socket.abort()
+                socket.deleteLater()
+                continue
             self._buffers[socket] = bytearray()
             # Bound slots that ask who sent, never lambdas holding `self`: a lambda on a
             # socket's signal kept this server alive until the socket went, then freed it

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,11 +18,12 @@ from yt_dlp.utils import sanitize_url
 
 from ytdesk.core import library
 from ytdesk.core.library import Identity
+from ytdesk.core.preset_options import PresetOptions
 
 from . import warm
 from .archive import LibraryArchive
 from .errors import JobStopped, OutsideDownloadDir
-from .options import DownloadChoice, build_options
+from .options import build_options
 from .progress import IN_LIBRARY, Progress, ProgressTracker
 from .traffic import STALLED, Traffic
 
@@ -144,11 +145,13 @@ class Downloaded:
 
 
 class Engine:
-    def __init__(self, *, download_dir: Path, choice: DownloadChoice,
+    def __init__(self, *, download_dir: Path, preset: PresetOptions,
                  log: Callable[[int, str], None],
                  progress: Callable[[Progress], None] = lambda p: None,
                  should_stop: Callable[[], str | None] = lambda: None,
                  socket_timeout: float = 20.0, use_archive: bool = True,
+                 sponsorblock_api: str | None = None,
+                 logins: Mapping[str, str] | None = None, cookie_file: Path | None = None,
                  traffic: Traffic | None = None):
         self.download_dir = download_dir
         # A metadata refresh must see downloaded videos too, so it runs without the archive.
@@ -156,11 +159,13 @@ class Engine:
         self._in_library: dict[Identity, bool] = {}
         self.tracker = ProgressTracker(progress, should_stop)
         self.should_stop = should_stop
-        options = build_options(download_dir=download_dir, choice=choice,
+        options = build_options(download_dir=download_dir, preset=preset,
                                 logger=JobLogger(log), progress_hook=self.tracker.hook,
                                 postprocessor_hook=self.tracker.postprocessor_hook,
-                                archive=self.archive, socket_timeout=socket_timeout)
+                                archive=self.archive, socket_timeout=socket_timeout,
+                                sponsorblock_api=sponsorblock_api, cookie_file=cookie_file)
         self.ydl = warm.borrow(options)
+        self.ydl._ytdesk_logins = dict(logins or {})  # by site: see DesktopYoutubeDL.urlopen
         self.ydl.add_post_processor(_DotFreePathFields(None), when="pre_process")
         self.ydl.add_post_processor(_StayInsideDownloadDir(download_dir), when="before_dl")
         self.ydl.add_post_processor(_PlanProgress(self.tracker), when="before_dl")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from yt_dlp.networking.exceptions import HTTPError, TransportError
 from yt_dlp.utils import DownloadCancelled, GeoRestrictedError
 
+from ytdesk.core.credentials import redact
 from ytdesk.core.diskfull import LIBRARY_DISK_FULL, is_library_full
 
 TRANSIENT = "transient"  # retry with backoff
@@ -33,6 +34,11 @@ class JobStopped(DownloadCancelled):
 
 class OutsideDownloadDir(Exception):
     """A file name that would land outside the download folder (e.g. a '..' title)."""
+
+
+class CannotDownload(Exception):
+    """A download that cannot run as it was asked (its cookies file is gone, its options
+    are refused); the message is the sentence. Retrying cannot help."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,16 @@ _PERMANENT_TEXT = [
      "This video is for the channel's paying members only."),
     (re.compile(r"outside the download folder", re.I), None),
 ]
+_REDIRECT_LOOP = ("The site keeps redirecting this address in a loop; it cannot be "
+                  "downloaded.")
+# requests: "(redirect loop detected)"; urllib: "a redirect error that would lead to an
+# infinite loop"
+_REDIRECT_LOOP_TEXT = re.compile(r"redirect loop|redirect error .*infinite loop", re.I)
+_PATH_TOO_LONG = ("The download folder's path is too long for this system to add the video's "
+                  "name to it. Choose a shorter download folder, then resume the queue.")
+_PATH_TOO_LONG_TEXT = re.compile(r"file ?name too long|filename or extension is too long",
+                                 re.I)
+_WINDOWS_PATH_TOO_LONG = 206  # ERROR_FILENAME_EXCED_RANGE
 _RATE_LIMIT_TEXT = re.compile(
     r"http error 429|too many requests|confirm you.?re not a bot|rate.?limit", re.I)
 _TRANSIENT_TEXT = re.compile(
@@ -129,6 +145,10 @@ def _os_failure(error: OSError) -> Failure | None:
     if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         where = f" ({error.filename})" if error.filename else ""
         return Failure(LOCAL, f"The disk is full{where}. Free some space, then resume the queue.")
+    if error.errno == errno.ENAMETOOLONG or \
+            getattr(error, "winerror", None) == _WINDOWS_PATH_TOO_LONG:
+        # Names are trimmed to fit (names.py): what is left too long is the folder's path.
+        return Failure(LOCAL, _PATH_TOO_LONG)
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         where = f" to {error.filename}" if error.filename else " to the download folder"
         return Failure(LOCAL, f"ytdesk is not allowed to write{where}. Choose another download "
@@ -155,12 +175,14 @@ def stalled(seconds: float) -> Failure:
 
 def classify(exc: BaseException) -> Failure:
     """Turn any exception from a job into a kind and one plain sentence."""
-    text = clean_message(str(exc))
+    text = redact(clean_message(str(exc)))  # shown and stored: never a password in it
     for link in _chain(exc):
-        if isinstance(link, OutsideDownloadDir):
+        if isinstance(link, (OutsideDownloadDir, CannotDownload)):
             return Failure(PERMANENT, str(link))
         if isinstance(link, GeoRestrictedError):
             return Failure(PERMANENT, _GEO_SENTENCE)
+        if isinstance(link, HTTPError) and link.redirect_loop:
+            return Failure(PERMANENT, _REDIRECT_LOOP)
         if isinstance(link, HTTPError):
             found = _http_failure(link.status)
             if found:
@@ -171,11 +193,21 @@ def classify(exc: BaseException) -> Failure:
                 return found
         elif is_library_full(link):  # SQLite's "database or disk is full"
             return Failure(LOCAL, LIBRARY_DISK_FULL)
+    if _REDIRECT_LOOP_TEXT.search(text):
+        return Failure(PERMANENT, _REDIRECT_LOOP)
+    if _PATH_TOO_LONG_TEXT.search(text):
+        return Failure(LOCAL, _PATH_TOO_LONG)
     status = re.search(r"HTTP Error (\d{3})", text)
     if status:
         found = _http_failure(int(status.group(1)))
         if found:
             return found
+    missing = re.search(r"\b(ffprobe|ffmpeg) not found", text, re.I)
+    if missing:
+        return Failure(PERMANENT, f"This download needs {missing.group(1).lower()} for a step "
+                                  "after downloading (embedding, chapters, SponsorBlock, "
+                                  "converting), and this ytdesk has none; choose a preset "
+                                  "without that step.")
     if re.search(r"no space left on device", text, re.I):
         return Failure(LOCAL, "The disk is full. Free some space, then resume the queue.")
     if re.search(r"permission denied|read-only file system", text, re.I):

@@ -14,17 +14,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ytdesk.core.preset_options import PresetOptions
 from ytdesk.core.urls import check_url
 
 from .engine import Engine
 from .errors import JobStopped
 from .listing import walk
-from .options import DownloadChoice
 
 MAX_COUNTED = 10_000  # beyond this a count costs minutes of paging; "more than" is enough
 STALE = "stale"
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FormatChoice:
+    """One of a video's formats, as the add dialog lists it (Parabolic's and YTSage's list):
+    what it is, and the yt-dlp format spec that downloads it."""
+
+    format_id: str
+    label: str  # "1080p 30fps · avc1 + … · 45.2 MB · video only"
+    spec: str  # a video-only format gets the best audio added: "137+ba"
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,7 @@ class Preview:
     is_playlist: bool  # a playlist or a channel
     entry_count: int  # 1 for a video
     count_is_exact: bool  # False when counting stopped at MAX_COUNTED
+    formats: tuple[FormatChoice, ...] = ()  # a single video's formats, best first
 
 
 class NoPreview(Exception):
@@ -56,7 +67,7 @@ def preview(url: str, *, should_stop: Callable[[], bool],
         return STALE if should_stop() else None
 
     # Nothing is written: the engine always builds download options, which need a folder.
-    with Engine(download_dir=Path(tempfile.gettempdir()), choice=DownloadChoice(),
+    with Engine(download_dir=Path(tempfile.gettempdir()), preset=PresetOptions(),
                 log=_log, should_stop=stop_reason, socket_timeout=socket_timeout,
                 use_archive=False) as engine:
         info = engine.probe(checked.url)
@@ -68,7 +79,8 @@ def preview(url: str, *, should_stop: Callable[[], bool],
             return _playlist_preview(url, engine, info)
         return Preview(url=url, title=_title(info, url), uploader=_uploader(info),
                        thumbnail_url=_thumbnail(info), duration=_number(info.get("duration")),
-                       is_playlist=False, entry_count=1, count_is_exact=True)
+                       is_playlist=False, entry_count=1, count_is_exact=True,
+                       formats=formats_of(info))
 
 
 def _playlist_preview(url: str, engine: Engine, container: dict[str, Any]) -> Preview:
@@ -101,6 +113,35 @@ def _count_videos(engine: Engine, container: dict[str, Any]
         seen.add(key)
         first = first or item.info
     return len(seen), True, first
+
+
+def formats_of(info: dict[str, Any]) -> tuple[FormatChoice, ...]:
+    """A video's formats as choices, best first (yt-dlp lists them worst first)."""
+    choices = []
+    for f in reversed(info.get("formats") or []):
+        if not isinstance(f, dict) or not f.get("format_id"):
+            continue
+        video = f.get("vcodec") not in (None, "none")
+        audio = f.get("acodec") not in (None, "none")
+        if not video and not audio:
+            continue  # storyboards and the like
+        parts = []
+        if video:
+            height, fps = f.get("height"), f.get("fps")
+            parts.append((f"{height}p" if height else "video") + (f" {fps:g}fps" if fps else ""))
+        codecs = " + ".join(str(f[k]).split(".")[0] for k in ("vcodec", "acodec")
+                            if f.get(k) not in (None, "none"))
+        if codecs:
+            parts.append(codecs)
+        size = f.get("filesize") or f.get("filesize_approx")
+        if isinstance(size, (int, float)) and size > 0:
+            parts.append(f"{size / 1_000_000:.1f} MB")
+        parts.append("video only" if video and not audio else
+                     "audio only" if audio and not video else str(f.get("ext") or ""))
+        format_id = str(f["format_id"])
+        choices.append(FormatChoice(format_id, " · ".join(p for p in parts if p),
+                                    f"{format_id}+ba" if video and not audio else format_id))
+    return tuple(choices)
 
 
 def _log(level: int, message: str) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-import subprocess
+
+from . import ffmpeg
 
 NOT_FOUND = "not found"
 
@@ -18,9 +19,10 @@ def yt_dlp_version() -> str:
 def ffmpeg_version() -> str:
     """The bundled ffmpeg's version. Asking runs `ffmpeg -version` once (no user text);
     a missing or broken binary reads as "not found" rather than breaking the About box."""
-    try:
-        import imageio_ffmpeg
+    return ffmpeg.version_of(ffmpeg.ffmpeg_path()) or NOT_FOUND
 
-        return imageio_ffmpeg.get_ffmpeg_version() or NOT_FOUND
-    except (ImportError, RuntimeError, OSError, subprocess.SubprocessError):
-        return NOT_FOUND
+
+@functools.cache
+def ffprobe_version() -> str:
+    """The bundled ffprobe's (yt-dlp needs it for SponsorBlock, chapters, embedding)."""
+    return ffmpeg.version_of(ffmpeg.ffprobe_path()) or NOT_FOUND

@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from yt_dlp import YoutubeDL
+from yt_dlp.networking import Request
 from yt_dlp.postprocessor import get_postprocessor
-from yt_dlp.utils import POSTPROCESS_WHEN
+from yt_dlp.utils import POSTPROCESS_WHEN, sanitize_filename
 
+from ytdesk.core.credentials import site_key
+
+from . import names
 from .archive import LibraryYoutubeDL
 
 # Options read afresh for every download, or re-derived by `_lend`: they never decide
@@ -31,6 +36,11 @@ PER_JOB = frozenset({
     "paths", "outtmpl", "format", "postprocessors", "merge_output_format", "noplaylist",
     "ignoreerrors", "overwrites", "continuedl", "nopart", "retries", "fragment_retries",
     "file_access_retries", "trim_file_name", "windowsfilenames", "ratelimit",
+    # A preset's choices that yt-dlp reads when it uses them, not when it is made (proxy
+    # and browser cookies are read at construction: they stay in the key).
+    "format_sort", "final_ext", "writesubtitles", "writeautomaticsub", "subtitleslangs",
+    "subtitlesformat", "writethumbnail", "writedescription", "writeinfojson",
+    "sleep_interval", "max_sleep_interval",
 })
 # yt-dlp's options that print a video's fields (--get-title and friends).
 _FORCED_FIELDS = ("forcetitle", "forceid", "forceurl", "forcethumbnail", "forcedescription",
@@ -40,7 +50,43 @@ _FORCED_FIELDS = ("forcetitle", "forceid", "forceurl", "forcethumbnail", "forced
 class DesktopYoutubeDL(LibraryYoutubeDL):
     """The YoutubeDL every job gets. yt-dlp renders its formats, thumbnails and subtitles
     tables for --print seven times per video, printed or not (2.8 ms a video, measured: a
-    fifth of a small download's time); here they are rendered only when something prints."""
+    fifth of a small download's time); here they are rendered only when something prints.
+    Every name it makes from the output template is safe on every OS (names.safe_path)."""
+
+    def _prepare_filename(self, info_dict, *, outtmpl=None, tmpl_type=None):
+        # The one place yt-dlp turns a template into a name (the video, its .part and .f137
+        # files, subtitles, thumbnails, info JSON); the download folder is joined later and
+        # is left as the user chose it.
+        filename = super()._prepare_filename(info_dict, outtmpl=outtmpl, tmpl_type=tmpl_type)
+        if not filename or filename == "-" or os.path.isabs(filename):
+            return filename
+        video_id = info_dict.get("id")
+        return names.safe_path(filename, keep=sanitize_filename(str(video_id)) if video_id
+                               else "")
+
+    # Each site's login (`Authorization` value by credentials.site_key), set for each job by
+    # the engine: addresses carry none, so neither yt-dlp's info dicts nor its messages do.
+    _ytdesk_logins: Mapping[str, str] = {}
+
+    def urlopen(self, req):
+        """Every request yt-dlp makes (pages, APIs, the file, its fragments) passes here:
+        one to a site with a saved login gets it, as yt-dlp sends a login in an address."""
+        if self._ytdesk_logins:
+            if isinstance(req, str):
+                req = Request(req)
+            if isinstance(req, Request) and "Authorization" not in req.headers:
+                header = self._ytdesk_logins.get(site_key(req.url) or "")
+                if header:
+                    req.headers["Authorization"] = header
+        return super().urlopen(req)
+
+    @staticmethod
+    def sanitize_info(info_dict, remove_private_keys=False):
+        """What is kept of a video (its library row, an info JSON beside the file): yt-dlp
+        keeps the cookies it sent (a `cookies` field per format, and a `Cookie` header),
+        which would put a signed-in session into the library and into a file people
+        share; they are left out, and so is any login header."""
+        return _without_secrets(YoutubeDL.sanitize_info(info_dict, remove_private_keys))
 
     def _forceprint(self, key, info_dict):
         if info_dict is None:
@@ -49,6 +95,19 @@ class DesktopYoutubeDL(LibraryYoutubeDL):
         if not prints and not (key == "video" and any(self.params.get(f) for f in _FORCED_FIELDS)):
             return dict(info_dict)
         return super()._forceprint(key, info_dict)
+
+
+_SECRET_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
+
+
+def _without_secrets(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_secrets(item) for key, item in value.items()
+                if key != "cookies" and not (isinstance(key, str)
+                                             and key.lower() in _SECRET_HEADERS)}
+    if isinstance(value, list):
+        return [_without_secrets(item) for item in value]
+    return value
 
 
 IDLE_PER_KEY = 4  # more than the busiest concurrency needs; extra instances are closed

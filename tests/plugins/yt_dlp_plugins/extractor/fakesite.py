@@ -86,6 +86,12 @@ class FakeSiteIE(_FakeSiteBaseIE):
             'id': video_id,
             'formats': formats,
             'webpage_url': data.get('webpage_url') or url,
+            'subtitles': {lang: [{'url': t['url'], 'ext': t.get('ext')} for t in tracks]
+                          for lang, tracks in (data.get('subtitles') or {}).items()},
+            'chapters': data.get('chapters') or None,
+            # yt-dlp asks SponsorBlock only about videos of its YouTube extractor.
+            **({'extractor_key': 'Youtube', 'extractor': 'youtube'}
+               if data.get('as_youtube') else {}),
             **traverse_obj(data, {
                 'title': 'title',
                 'description': 'description',
