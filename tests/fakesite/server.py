@@ -20,6 +20,7 @@ import html
 import json
 import mimetypes
 import re
+import select
 import socket
 import sys
 import threading
@@ -33,7 +34,7 @@ from xml.sax.saxutils import escape as xml_escape
 DEFAULT_PAGE_SIZE = 2
 _CHUNK = 64 * 1024
 _STATUS_FAULTS = {'404': 404, '403': 403, '429': 429, '500': 500, 'redirect_loop': 302}
-FAULT_MODES = frozenset({'drop', 'slow', 'latency', *_STATUS_FAULTS})
+FAULT_MODES = frozenset({'drop', 'slow', 'latency', 'trickle', 'stall', *_STATUS_FAULTS})
 TABS = ('videos', 'shorts')
 
 _CONTENT_TYPES = {
@@ -388,14 +389,19 @@ class FakeSite:
         '404' / '403' / '500' / '429' (429 adds Retry-After: 1), 'redirect_loop' (a 302
         back to the same address), or
         'slow' (bytes_per_second=B), or 'latency' (seconds=S before the answer
-        starts, like a server far away). `times` = number of requests affected
+        starts, like a server far away), 'trickle' (bytes_per_second=B, default 1:
+        one byte at a time, forever), or 'stall' (after_bytes=K body bytes, then
+        nothing at all, the connection kept open, until the client leaves or the
+        site stops). `times` = number of requests affected
         (None = until cleared). A new fault on the same prefix replaces the
         old one; otherwise the most recently set matching fault wins.
         """
         if mode not in FAULT_MODES:
             raise ValueError(f'unknown fault mode {mode!r}')
-        if mode == 'drop':
+        if mode in ('drop', 'stall'):
             kw.setdefault('after_bytes', 0)
+        if mode == 'trickle':
+            kw.setdefault('bytes_per_second', 1)
         if mode == 'slow' and not kw.get('bytes_per_second', 0) > 0:
             raise ValueError('slow fault needs bytes_per_second > 0')
         if mode == 'latency' and not kw.get('seconds', 0) > 0:
@@ -871,22 +877,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _write_body(self, site, rec, chunks, fault):
-        limit = fault.kw['after_bytes'] if fault and fault.mode == 'drop' else None
-        rate = fault.kw['bytes_per_second'] if fault and fault.mode == 'slow' else None
+        mode = fault.mode if fault else None
+        limit = fault.kw['after_bytes'] if mode in ('drop', 'stall') else None
+        rate = fault.kw['bytes_per_second'] if mode in ('slow', 'trickle') else None
         sent, t0 = 0, time.monotonic()
         for chunk in chunks:
             if limit is not None:
                 chunk = chunk[:max(0, limit - sent)]
-            # Throttled bodies go out in ~20 pieces per second.
-            step = max(1, int(rate) // 20 if rate else len(chunk))
+            # Throttled bodies go out in ~20 pieces per second; a trickle byte by byte.
+            step = 1 if mode == 'trickle' else max(1, int(rate) // 20 if rate else len(chunk))
             for i in range(0, len(chunk), step):
                 if site._stopping.is_set():
                     raise _Quit
                 piece = chunk[i:i + step]
                 if rate:
                     delay = t0 + sent / rate - time.monotonic()
-                    if delay > 0:
-                        time.sleep(delay)
+                    if delay > 0 and site._stopping.wait(delay):
+                        raise _Quit
                 # Count first so a client that has read everything also sees
                 # the final count; undo if the write fails.
                 site._add_bytes(rec, len(piece))
@@ -898,7 +905,9 @@ class _Handler(BaseHTTPRequestHandler):
                 sent += len(piece)
             if limit is not None and sent >= limit:
                 break
-        if limit is not None:
+        if mode == 'stall':
+            self._hang(site)
+        if mode == 'drop':
             # Orderly FIN right after K bytes: the client sees a clean EOF
             # before Content-Length is reached (a "connection broken /
             # IncompleteRead"), deterministically, unlike an RST which can
@@ -906,6 +915,22 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_WR)
+
+
+    def _hang(self, site):
+        """Send nothing more and keep the connection open (a server that stopped
+        mid-body), until the client leaves or the site stops."""
+        self.wfile.flush()
+        while not site._stopping.is_set():
+            readable, _, _ = select.select([self.connection], [], [], 0.1)
+            if readable:
+                try:
+                    if not self.connection.recv(1, socket.MSG_PEEK):
+                        break  # the client closed its end
+                except OSError:
+                    break
+                site._stopping.wait(0.1)  # it sent something (a next request): keep still
+        raise _Quit
 
 
 def _file_chunks(path: Path, start: int, length: int):

@@ -308,3 +308,69 @@ def test_latency_delays_the_answer_not_its_body(site):
     assert waited >= 0.3  # at least the delay: the answer started late, whole
     with pytest.raises(ValueError, match="seconds > 0"):
         site.set_fault("/files/", "latency")
+
+
+def _raw_get(site, path):
+    sock = socket.create_connection(('127.0.0.1', site.port), timeout=5)
+    sock.sendall(f'GET {path} HTTP/1.1\r\nHost: x\r\n\r\n'.encode())
+    return sock
+
+
+def _read_head(sock):
+    data = b''
+    while b'\r\n\r\n' not in data:
+        data += sock.recv(4096)
+    head, _, body = data.partition(b'\r\n\r\n')
+    return head, body
+
+
+def test_stall_sends_part_of_the_body_then_nothing_and_keeps_the_connection(site, media):
+    site.set_fault('/files/', 'stall', after_bytes=1000)
+    size = media['muxed'].stat().st_size
+    sock = _raw_get(site, '/files/clip.mp4')
+    try:
+        head, body = _read_head(sock)
+        assert f'Content-Length: {size}'.encode() in head
+        while len(body) < 1000:
+            body += sock.recv(4096)
+        assert body == media['muxed'].read_bytes()[:1000]
+        sock.settimeout(0.5)
+        with pytest.raises(TimeoutError):  # neither more bytes nor an end: a hung server
+            sock.recv(1)
+    finally:
+        sock.close()
+    # The client left: the server's handler ends quietly, having sent only its part.
+    time.sleep(0.3)
+    assert site.bytes_served('/files/') == 1000
+    assert site.errors == []
+
+
+def test_trickle_sends_one_byte_at_a_time_until_the_client_leaves(site, media):
+    site.set_fault('/files/', 'trickle', bytes_per_second=20)
+    sock = _raw_get(site, '/files/clip.mp4')
+    try:
+        _, body = _read_head(sock)
+        while len(body) < 5:
+            body += sock.recv(1)  # one at a time, at the set pace
+        assert body[:5] == media['muxed'].read_bytes()[:5]
+    finally:
+        sock.close()
+    time.sleep(0.3)
+    served = site.bytes_served('/files/')
+    time.sleep(0.3)
+    assert site.bytes_served('/files/') == served < 30
+    assert site.errors == []
+
+
+def test_stop_ends_a_stalled_answer(media):
+    from . import FakeSite
+    site = FakeSite(media, defaults=False).start()
+    site.set_fault('/files/', 'stall', after_bytes=10)
+    sock = _raw_get(site, '/files/clip.mp4')
+    _read_head(sock)
+    stopper = threading.Thread(target=site.stop)
+    stopper.start()
+    stopper.join(5)
+    sock.close()
+    assert not stopper.is_alive()
+    assert site.errors == []

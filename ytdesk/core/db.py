@@ -100,8 +100,8 @@ def waiting_at_most(milliseconds: int) -> Iterator[None]:
     database.execute_sql(f"PRAGMA busy_timeout = {int(milliseconds)}")  # an int: not text
     try:
         yield
-    finally:
-        database.execute_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+    finally:  # back to the database's own timeout (BUSY_TIMEOUT_S unless a test set less)
+        database.execute_sql(f"PRAGMA busy_timeout = {int(database.timeout * 1000)}")
 
 
 def is_busy(exc: BaseException) -> bool:

@@ -175,11 +175,16 @@ def move(job_id: int, to_status: str, *, owner: str | None = None, message: str 
     return True
 
 
-def save_fields(job_id: int, **fields: Any) -> None:
-    """Facts a running job learned (its title, its file): written, waiting if need be."""
-    with transaction():
-        Job.update(updated_at=now(), **fields).where(
-            (Job.id == job_id) & (Job.status == st.RUNNING)).execute()
+def save_fields(job_id: int, **fields: Any) -> bool:
+    """Facts a running job learned (its title): best effort, like progress (False when
+    another writer holds the DB or the disk is full; the caller writes them later)."""
+    try:
+        with without_waiting(), transaction():
+            Job.update(updated_at=now(), **fields).where(
+                (Job.id == job_id) & (Job.status == st.RUNNING)).execute()
+    except pw.OperationalError:
+        return False
+    return True
 
 
 def save_progress(job_id: int, **fields: Any) -> bool:

@@ -49,6 +49,8 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
                 "Longest hold of a site that keeps saying 'too many requests'.", minimum=0),
     SettingSpec("socket_timeout", float, 20.0, "Seconds without data before a connection "
                 "counts as dropped.", minimum=1),
+    SettingSpec("stall_seconds", float, 60.0, "Seconds a download may wait without "
+                "receiving a byte before it is stopped and tried again.", minimum=1),
     SettingSpec("ask_before_adding", bool, False, "Show the add dialog for a dropped URL."),
     SettingSpec("ask_before_quitting", bool, True, "Ask before closing the window while "
                 "downloads run (they stop, and continue at the next start)."),

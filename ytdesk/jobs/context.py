@@ -9,11 +9,15 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import peewee as pw
 
 from ytdesk.core import jobstore
+from ytdesk.core.diskfull import LIBRARY_DISK_FULL, is_disk_full
 from ytdesk.core.models import Job
 from ytdesk.core.settings import Settings
+from ytdesk.ytdl.traffic import STALLED, Traffic
 
 from .joblog import JobLogFile
 
@@ -22,12 +26,21 @@ if TYPE_CHECKING:  # yt-dlp is imported by the job, on its thread, not by the wi
 
 SIGNAL_INTERVAL = 0.1  # progress reaches the UI at most ~10 times a second per job
 DB_INTERVAL = 1.0  # and the DB at most once a second
+WRITE_FIRST_WAIT_S = 0.5  # a write the job cannot do without is tried again after this,
+WRITE_LONGEST_WAIT_S = 10.0  # doubling up to this
 
 # What a running job tells its manager (the first item of each report).
-STARTED, PROGRESS, LOG, ADDED, TITLED, FINISHED = (
-    "started", "progress", "log", "added", "titled", "finished")
+STARTED, PROGRESS, LOG, ADDED, TITLED, FINISHED, PAUSE_QUEUE = (
+    "started", "progress", "log", "added", "titled", "finished", "pause queue")
 
 Report = Callable[[tuple], None]
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+class ShuttingDown(Exception):
+    """ytdesk closed while a write the job needs was still waiting for the DB: nothing more
+    is written, and the job is taken back at the next start (its files stay)."""
 
 
 def _or_unknown(value: float | None) -> float:
@@ -36,7 +49,8 @@ def _or_unknown(value: float | None) -> float:
 
 class JobContext:
     def __init__(self, job: Job, settings: Settings, log_path: Path, report: Report,
-                 logins: Path | None = None, cookies: Path | None = None):
+                 logins: Path | None = None, cookies: Path | None = None,
+                 closing: threading.Event | None = None):
         self.job_id: int = job.id
         self.url: str = job.url
         self.kind: str = job.kind
@@ -59,12 +73,27 @@ class JobContext:
         self._last_db = time.monotonic()
         self.output_path: str | None = None
         self.last_progress: Progress | None = None  # written with the end state
+        self.traffic = Traffic()
+        self.stall_seconds: float = settings.get("stall_seconds")
+        self.unsaved_title: str | None = None  # a busy DB: written with the end state
+        self._closing = closing or threading.Event()
+        self.library_was_full = False  # a write met a full disk: the queue pauses
 
     # -- asked by the manager (its own thread) ---------------------------------------------
     def request_stop(self, reason: str) -> None:
         if not self._stop.is_set():
             self._stop_reason = reason
             self._stop.set()
+            # A read blocked on a silent server would never reach the progress hook that
+            # checks the stop: its connection is cut.
+            self.traffic.cut()
+
+    def stop_if_stalled(self) -> bool:
+        """Stop the job if it has waited `stall_seconds` without receiving a byte."""
+        if self.traffic.starved_for() >= self.stall_seconds and not self._stop.is_set():
+            self.request_stop(STALLED)
+            return True
+        return False
 
     # -- used by the job kind (worker thread) ----------------------------------------------
     def stop_reason(self) -> str | None:
@@ -91,10 +120,36 @@ class JobContext:
                 self._last_db = stamp  # skipped on a busy DB: the next report tries again
 
     def set_title(self, title: str | None) -> None:
+        """Best effort, like progress: a busy or full DB never holds up the download; the
+        title then goes with the end state."""
         if title and title != self.title:  # a playlist's child knows its title already
             self.title = title
-            jobstore.save_fields(self.job_id, title=title)
-            self.report((TITLED, self.job_id))
+            if jobstore.save_fields(self.job_id, title=title):
+                self.report((TITLED, self.job_id))
+            else:
+                self.unsaved_title = title
+
+    def write_until_done(self, write: Callable[[], T], what: str) -> T:
+        """A write the job's outcome depends on (its end state, its library row): another
+        program holding the DB's lock, or a full disk, is waited out, trying again with
+        growing pauses. A full disk pauses the queue at once, with its sentence. Raises
+        ShuttingDown when ytdesk closes first."""
+        wait, told = WRITE_FIRST_WAIT_S, False
+        while True:
+            try:
+                return write()
+            except pw.OperationalError as exc:
+                full = is_disk_full(exc)  # SQLite's own error hides under a failed ROLLBACK
+                if full and not self.library_was_full:
+                    self.library_was_full = True
+                    self.report((PAUSE_QUEUE, self.job_id, LIBRARY_DISK_FULL))
+                if not told:  # once, not every try
+                    told = True
+                    log.warning("job %s: could not record %s yet (%s); trying again until "
+                                "it can", self.job_id, what, "the disk is full" if full else exc)
+                if self._closing.wait(wait):
+                    raise ShuttingDown(what) from exc
+                wait = min(WRITE_LONGEST_WAIT_S, wait * 2)
 
     def set_output(self, path: str | None) -> None:
         """The file the job made (or found): written with the job's end state."""

@@ -77,7 +77,7 @@ def engine_for(ctx: JobContext, **extra: Any) -> Engine:
                   progress=ctx.progress, should_stop=ctx.stop_reason,
                   socket_timeout=ctx.settings.get("socket_timeout"),
                   logins=Logins(ctx.logins).headers() if ctx.logins else None,
-                  cookie_file=cookie_file_of(ctx), **extra)
+                  cookie_file=cookie_file_of(ctx), traffic=ctx.traffic, **extra)
 
 
 def prepare(settings: Settings, count: int) -> None:
@@ -132,7 +132,9 @@ def _download(ctx: JobContext, engine: Engine, info: dict[str, Any],
     done = None if engine.in_library(seen) else engine.download(info, context)
     if done is None:
         return _already(ctx, engine, engine.identity(seen))
-    library.record_download(done.info, done.filepath, done.format_id)
+    # The file is there: a busy or full DB is waited out rather than losing the download.
+    ctx.write_until_done(lambda: library.record_download(done.info, done.filepath,
+                                                         done.format_id), "the downloaded file")
     ctx.set_output(done.filepath)
     return f"Saved {done.filepath}"
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 
 from ytdesk.core import jobstore, private
+from ytdesk.core.diskfull import LIBRARY_DISK_FULL, is_disk_full
 from ytdesk.core.paths import Paths
 
 from .worker import Workers
@@ -76,6 +77,7 @@ def library_in_use(paths: Paths) -> str | None:
 class Liveness(QObject):
     asked = Signal(dict)  # job id -> "pause" / "cancel", asked from another process
     recovered = Signal(list)  # ids put back in the queue
+    libraryFull = Signal(str)  # the sentence: leases cannot be written, the disk is full
 
     def __init__(self, paths: Paths, writer: Workers, running: Callable[[], list[int]],
                  parent: QObject | None = None):
@@ -87,6 +89,8 @@ class Liveness(QObject):
         self._lock = QLockFile(str(_lock_path(paths, self.owner)))
         self._lock.setStaleLockTime(0)
         self._timer = QTimer(self, interval=RENEW_EVERY_MS, timeout=self.renew)  # type: ignore[call-arg]  # Qt property/signal keywords
+        self._renewing = False  # one renewal at a time: a locked DB must not pile them up
+        self._failing = ""  # why the last renewal failed, said once
 
     def start(self) -> None:
         """Hold our lock file, take back what dead owners left, then renew every 5 s."""
@@ -105,6 +109,8 @@ class Liveness(QObject):
         self._lock.unlock()
 
     def renew(self) -> None:
+        if self._renewing:  # the last one still waits for the DB
+            return
         owner, running = self.owner, self._running()
         is_dead = owner_checker(self._paths)
 
@@ -112,10 +118,28 @@ class Liveness(QObject):
             asked = jobstore.renew_leases(owner, running, LEASE_SECONDS) if running else {}
             return asked, jobstore.recover_interrupted(owner, is_dead, running)
 
-        self._writer.submit(renew_and_recover, done=self._renewed,
-                            failed=lambda exc: log.warning("could not renew leases: %s", exc))
+        self._renewing = True
+        self._writer.submit(renew_and_recover, done=self._renewed, failed=self._renew_failed,
+                            finished=self._renew_over)
+
+    def _renew_over(self, _: object) -> None:
+        self._renewing = False
+
+    def _renew_failed(self, exc: BaseException) -> None:
+        """Said once while it lasts (a full disk or a held lock can last minutes), not a
+        traceback every 5 s; a full disk pauses the queue with its sentence."""
+        if str(exc) == self._failing:
+            return
+        self._failing = str(exc)
+        log.warning("could not renew the leases of running jobs: %s (trying again every "
+                    "%d s)", exc, RENEW_EVERY_MS // 1000)
+        if is_disk_full(exc):
+            self.libraryFull.emit(LIBRARY_DISK_FULL)
 
     def _renewed(self, answer: tuple[dict, list]) -> None:
+        if self._failing:
+            log.warning("leases are renewed again")
+            self._failing = ""
         asked, recovered = answer
         if asked:
             self.asked.emit(asked)

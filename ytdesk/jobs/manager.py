@@ -28,7 +28,7 @@ from ytdesk.core.paths import Paths
 from ytdesk.core.settings import Settings
 from ytdesk.ytdl.options import find_tools
 
-from .context import LOG, PROGRESS, TITLED
+from .context import LOG, PAUSE_QUEUE, PROGRESS, TITLED
 from .kinds import KINDS, function_of
 from .liveness import Liveness
 from .patient import ATTEMPT_MS, BUSY, FREE, LibraryBusy, write_patiently
@@ -106,6 +106,7 @@ class JobManager(QObject):
         self._scheduler.written.connect(self._look_at_stored_pause)
         self._liveness.asked.connect(self._on_asked)
         self._liveness.recovered.connect(self._on_recovered)
+        self._liveness.libraryFull.connect(self._on_library_full)
         self._accepting = False
         self._paused_reason: str | None = None
         # The pause as last read from (or written to) the library: a different stored
@@ -375,6 +376,12 @@ class JobManager(QObject):
             self.jobLog.emit(job_id, report[2], report[3])
         elif what == TITLED:
             self.jobChanged.emit(job_id, st.RUNNING)
+        elif what == PAUSE_QUEUE:  # e.g. the library's disk is full
+            self._on_library_full(report[2])
+
+    def _on_library_full(self, sentence: str) -> None:
+        if self._paused_reason is None:
+            self.pause_queue(sentence)
 
     def _on_started(self, job_id: int) -> None:
         self.jobChanged.emit(job_id, st.RUNNING)

@@ -15,6 +15,7 @@ import logging
 import threading
 from typing import Any
 
+import peewee as pw
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ytdesk.core import jobstore
@@ -31,6 +32,8 @@ from .worker import Work, Workers
 log = logging.getLogger(__name__)
 
 OUTSIDE_CHECK_MS = 1_000  # how soon work queued by another process is noticed
+CLAIM_AGAIN_AFTER_S = 2.0  # a claim the DB refused (busy, full) is tried again this soon
+STALL_CHECK_MS = 500  # how often running jobs are checked for a site that went silent
 LONGEST_SLEEP_MS = 60_000  # a due-time timer never sleeps longer (clock changes, sleep)
 
 
@@ -57,6 +60,12 @@ class Running:
     def ids(self) -> list[int]:
         with self._lock:
             return list(self._contexts)
+
+    def stop_stalled(self) -> list[int]:
+        """Stop every job that waited too long without a byte; their ids."""
+        with self._lock:
+            contexts = list(self._contexts.values())
+        return [c.job_id for c in contexts if c.stop_if_stalled()]
 
     def stop_all(self, reason: str) -> None:
         with self._lock:
@@ -106,8 +115,13 @@ def run_slot(task: Work, owner: str, settings: Settings, paths: Paths, gate: Gat
     busy = False  # in a batch: the last look found work, so the next probably will
     while gate.take():
         try:
-            job = jobstore.claim_next(owner, LEASE_SECONDS,
-                                      settings.get("per_site_concurrency"), look_first=not busy)
+            try:
+                job = jobstore.claim_next(owner, LEASE_SECONDS, settings.get(
+                    "per_site_concurrency"), look_first=not busy)
+            except pw.OperationalError as exc:  # another program's lock, a full disk
+                _claim_failed(exc)
+                return now() + CLAIM_AGAIN_AFTER_S  # the due timer brings the slot back
+            _claim_failed(None)
             if job is None:
                 return jobstore.next_due()
             busy = True
@@ -117,12 +131,28 @@ def run_slot(task: Work, owner: str, settings: Settings, paths: Paths, gate: Gat
     return None
 
 
+_claim_failure = {"said": ""}  # what was last said, for every slot (they fail together)
+_claim_failure_lock = threading.Lock()
+
+
+def _claim_failed(exc: Exception | None) -> None:
+    """Said once while it lasts (it is tried every few seconds), not at every try nor by
+    every slot; None: a claim went through, so the next failure is news again."""
+    reason = "" if exc is None else str(exc)
+    with _claim_failure_lock:
+        news = bool(reason) and reason != _claim_failure["said"]
+        _claim_failure["said"] = reason
+    if news:
+        log.warning("could not take the next job (%s); trying again every %.0f s",
+                    reason, CLAIM_AGAIN_AFTER_S)
+
+
 def _run_job(task: Work, job, owner: str, settings: Settings, paths: Paths, gate: Gate,
              running: Running) -> None:
     from .runner import JobRunner  # on the pool thread: the runner pulls in yt-dlp
 
     context = JobContext(job, settings, paths.job_log(job.id), task.report,
-                         logins=paths.credentials, cookies=paths.cookies)
+                         logins=paths.credentials, cookies=paths.cookies, closing=gate.closing)
     running.add(context)
     try:
         task.report((STARTED, job.id))
@@ -131,7 +161,7 @@ def _run_job(task: Work, job, owner: str, settings: Settings, paths: Paths, gate
         except (KeyError, ImportError) as exc:
             def function(ctx, exc=exc, kind=job.kind):
                 raise RuntimeError(f"ytdesk cannot run jobs of kind {kind!r}: {exc}")
-        if JobRunner(owner, context, function, gate.closing).run():
+        if JobRunner(owner, context, function).run():
             gate.shut()  # a local failure (disk full...): the manager pauses the queue
     finally:
         running.remove(context)
@@ -157,12 +187,16 @@ class Scheduler(QObject):
         self._slots = 0  # slot tasks submitted and not over (counted on this thread only)
         self._due = QTimer(self, singleShot=True, timeout=self.wake)  # type: ignore[call-arg]  # Qt property/signal keywords
         self._outside = QTimer(self, interval=OUTSIDE_CHECK_MS, timeout=self._check_outside)  # type: ignore[call-arg]  # Qt property/signal keywords
+        # One timer for every running job, not a thread each: a stalled read never returns
+        # to the job's own code, so the check cannot live there.
+        self._stalls = QTimer(self, interval=STALL_CHECK_MS, timeout=self._check_stalls)  # type: ignore[call-arg]  # Qt property/signal keywords
         self._data_version: int | None = None
         self._missed = False  # woken while every slot was busy
 
     # -- control ---------------------------------------------------------------------------------
     def start(self, paused: bool = False) -> None:
         self._outside.start()
+        self._stalls.start()
         if not paused:
             self.gate.open()
             self.wake()
@@ -187,6 +221,7 @@ class Scheduler(QObject):
         self.gate.closing.set()
         self._due.stop()
         self._outside.stop()
+        self._stalls.stop()
         self._running.stop_all("shutdown")
         return self._pool.wait(int(timeout_s * 1000))
 
@@ -239,6 +274,10 @@ class Scheduler(QObject):
             self.written.emit()
             if self._slots < self.gate.concurrency:
                 self.wake()
+
+    def _check_stalls(self) -> None:
+        for job_id in self._running.stop_stalled():
+            log.info("job %s: no data for a while; stopping it to try again", job_id)
 
     # -- what slots report -----------------------------------------------------------------------
     def _on_report(self, report: tuple) -> None:

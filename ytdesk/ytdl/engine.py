@@ -22,9 +22,10 @@ from ytdesk.core.preset_options import PresetOptions
 
 from . import warm
 from .archive import LibraryArchive
-from .errors import OutsideDownloadDir
+from .errors import JobStopped, OutsideDownloadDir
 from .options import build_options
 from .progress import IN_LIBRARY, Progress, ProgressTracker
+from .traffic import STALLED, Traffic
 
 CONTAINER_TYPES = ("playlist", "multi_video")
 URL_TYPES = ("url", "url_transparent")
@@ -96,6 +97,46 @@ class _StayInsideDownloadDir(PostProcessor):
         return [], info
 
 
+def _watch_traffic(ydl: Any, traffic: Traffic, should_stop: Callable[[], str | None]) -> None:
+    """Every request and read of this job's yt-dlp (extraction and downloads alike) goes
+    through `traffic`: its waits are measured, its sockets can be cut, and after a cut no
+    request starts and no read's answer is used (a cut read may look like a short, complete
+    body)."""
+    original = ydl.urlopen
+
+    def refuse_if_cut() -> None:
+        if traffic.cut_off:
+            raise JobStopped(should_stop() or STALLED)
+
+    def urlopen(request):
+        refuse_if_cut()
+        with traffic.waiting() as got:
+            try:
+                response = original(request)
+            except Exception:
+                refuse_if_cut()
+                raise
+            got[0] = True  # the site answered
+        traffic.opened(response)
+        read = response.read
+
+        def watched_read(amt=None):
+            with traffic.waiting() as got:
+                try:
+                    data = read(amt)
+                except Exception:
+                    refuse_if_cut()
+                    raise
+                got[0] = bool(data)
+            refuse_if_cut()
+            return data
+
+        response.read = watched_read
+        return response
+
+    ydl.urlopen = urlopen
+
+
 @dataclass
 class Downloaded:
     info: dict[str, Any]
@@ -110,7 +151,8 @@ class Engine:
                  should_stop: Callable[[], str | None] = lambda: None,
                  socket_timeout: float = 20.0, use_archive: bool = True,
                  sponsorblock_api: str | None = None,
-                 logins: Mapping[str, str] | None = None, cookie_file: Path | None = None):
+                 logins: Mapping[str, str] | None = None, cookie_file: Path | None = None,
+                 traffic: Traffic | None = None):
         self.download_dir = download_dir
         # A metadata refresh must see downloaded videos too, so it runs without the archive.
         self.archive = LibraryArchive() if use_archive else None
@@ -127,8 +169,11 @@ class Engine:
         self.ydl.add_post_processor(_DotFreePathFields(None), when="pre_process")
         self.ydl.add_post_processor(_StayInsideDownloadDir(download_dir), when="before_dl")
         self.ydl.add_post_processor(_PlanProgress(self.tracker), when="before_dl")
+        if traffic is not None:
+            _watch_traffic(self.ydl, traffic, should_stop)
 
     def close(self) -> None:
+        self.ydl.__dict__.pop("urlopen", None)  # the next job's instance is unwatched
         warm.give_back(self.ydl)
 
     def __enter__(self) -> Engine:

@@ -15,6 +15,7 @@ from yt_dlp.networking.exceptions import HTTPError, TransportError
 from yt_dlp.utils import DownloadCancelled, GeoRestrictedError
 
 from ytdesk.core.credentials import redact
+from ytdesk.core.diskfull import LIBRARY_DISK_FULL, is_library_full
 
 TRANSIENT = "transient"  # retry with backoff
 RATE_LIMITED = "rate_limited"  # hold the whole site, then retry
@@ -171,6 +172,12 @@ def _connection_failure(text: str) -> Failure | None:
     return None
 
 
+def stalled(seconds: float) -> Failure:
+    """A download stopped by the stall watchdog: the site went silent (or nearly)."""
+    return Failure(TRANSIENT, f"The site stopped sending data for {seconds:g} s; "
+                              "ytdesk will try again.")
+
+
 def classify(exc: BaseException) -> Failure:
     """Turn any exception from a job into a kind and one plain sentence."""
     text = redact(clean_message(str(exc)))  # shown and stored: never a password in it
@@ -189,6 +196,8 @@ def classify(exc: BaseException) -> Failure:
             found = _os_failure(link)
             if found:
                 return found
+        elif is_library_full(link):  # SQLite's "database or disk is full"
+            return Failure(LOCAL, LIBRARY_DISK_FULL)
     if _REDIRECT_LOOP_TEXT.search(text):
         return Failure(PERMANENT, _REDIRECT_LOOP)
     if _PATH_TOO_LONG_TEXT.search(text):
