@@ -32,7 +32,7 @@ def test_a_trickling_site_is_stopped_and_tried_again(site, home, manager, qtbot)
     assert done.status == "succeeded", done.error
     assert done.attempts == 2
     [retry] = events(job_id, "retry")
-    assert "The site stopped sending data for 2 s; ytdesk will try again." in retry.message
+    assert "The site stopped sending data for 2 s." in retry.message
     assert Video.get(Video.video_id == "v1").filesize == site.media["muxed"].stat().st_size
 
 
@@ -47,7 +47,7 @@ def test_a_site_that_stops_mid_body_fails_in_words_and_the_row_matches_the_part_
     failed = job(job_id)
     assert failed.status == "failed"
     assert failed.error == ("gave up after 2 attempts: "
-                            "The site stopped sending data for 2 s; ytdesk will try again.")
+                            "The site stopped sending data for 2 s.")
     assert failed.error_kind == "transient"
     # The partial file is kept, and the row says what it holds (not a lagging figure).
     [part] = parts(home)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import peewee as pw
 
-from . import backups, private
+from . import private
 from .models import MODELS
 
 log = logging.getLogger(__name__)
@@ -158,6 +158,8 @@ def _number(name: str | None) -> str:
 
 def backup(db_path: Path, backup_dir: Path, reason: str = "") -> Path | None:
     """Copy the DB (consistently, through SQLite's backup API) before changing it."""
+    from . import backups  # only when a copy is made: start-up never needs it
+
     return backups.make_backup(db_path, backup_dir, reason or "before-change")
 
 
@@ -184,7 +186,9 @@ def migrate_up(db: pw.SqliteDatabase, db_path: Path, backup_dir: Path) -> list[s
         return []
     done = router.done
     # A library with no migration applied has nothing in it to keep.
-    made = backup(db_path, backup_dir, backups.BEFORE_UPGRADE + _number(done[-1])) if done else None
+    from .backups import BEFORE_UPGRADE
+
+    made = backup(db_path, backup_dir, BEFORE_UPGRADE + _number(done[-1])) if done else None
     if made:
         log.info("backed up the library to %s before migrating", made)
     with _foreign_keys_off(db):
@@ -232,7 +236,9 @@ def migrate_down(db: pw.SqliteDatabase, db_path: Path, backup_dir: Path,
     if loses and not losing_data_ok:
         raise CannotRollBack(f"Rolling back {name} deletes {loses}. Run it again with --yes "
                              "to do it anyway (a backup of the library is made first).")
-    made = backup(db_path, backup_dir, backups.BEFORE_ROLLBACK + _number(name))
+    from .backups import BEFORE_ROLLBACK
+
+    made = backup(db_path, backup_dir, BEFORE_ROLLBACK + _number(name))
     try:
         with _foreign_keys_off(db):
             router.rollback()

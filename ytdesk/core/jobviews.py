@@ -14,7 +14,6 @@ from typing import Any
 import peewee as pw
 
 from . import jobstates as st
-from . import presets
 from .clock import now
 from .db import bound
 from .models import Job, JobEvent
@@ -276,7 +275,7 @@ class JobDetail:
 
 
 def job_detail(job_id: int, me: str | None = None,
-               default_preset: str = presets.DEFAULT) -> JobDetail | None:
+               default_preset: str = "best") -> JobDetail | None:
     """One job with its events; `me` is this process's owner id (its own starts read
     "started"); a job that names no preset uses `default_preset`."""
     found = job_rows([job_id])
@@ -289,6 +288,8 @@ def job_detail(job_id: int, me: str | None = None,
     events = [EventRow(at, (f"{before} → {after}" if before else after) if after else "",
                        event_text(kind, message, me))
               for at, kind, before, after, message in rows]
+    from . import presets  # the details pane only: the list's start-up does not wait for it
+
     named = found[0].preset
     title = presets.get(presets.usable(named or default_preset)).title
     if not named:

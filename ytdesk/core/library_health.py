@@ -20,7 +20,6 @@ from pathlib import Path
 
 import peewee as pw
 
-from . import backups
 from . import db as database
 from .paths import Paths
 
@@ -52,6 +51,8 @@ def _wal(paths: Paths) -> Path:
 
 
 def _restore_hint(paths: Paths) -> tuple[str, bool]:
+    from . import backups  # only for a library that cannot be opened
+
     if backups.list_backups(paths.backups):
         return ("Restore a backup (Restore from backup…, or `ytdesk-cli migrate restore`), "
                 "or move it away to start a new library."), True

@@ -174,8 +174,9 @@ def _connection_failure(text: str) -> Failure | None:
 
 def stalled(seconds: float) -> Failure:
     """A download stopped by the stall watchdog: the site went silent (or nearly)."""
-    return Failure(TRANSIENT, f"The site stopped sending data for {seconds:g} s; "
-                              "ytdesk will try again.")
+    # No "will try again": the retry's own event says when, and after the last attempt
+    # the sentence follows "gave up after N attempts:".
+    return Failure(TRANSIENT, f"The site stopped sending data for {seconds:g} s.")
 
 
 def classify(exc: BaseException) -> Failure:
@@ -227,7 +228,7 @@ def classify(exc: BaseException) -> Failure:
     host = _UNRESOLVED.search(text)
     if host:
         return Failure(TRANSIENT, f"Could not reach {host.group(1)}: its name did not resolve. "
-                                  "Is this computer online? ytdesk will try again.")
+                                  "Is this computer online?")
     connection = _connection_failure(text)
     if connection:
         return connection

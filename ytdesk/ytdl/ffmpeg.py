@@ -9,7 +9,6 @@ import functools
 import importlib.util
 import platform
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -55,6 +54,8 @@ def version_of(path: str | None) -> str | None:
     """What `TOOL -version` says its version is (a fixed command, no user text)."""
     if path is None:
         return None
+    import subprocess  # only for the About box: start-up needs no process module
+
     try:
         done = subprocess.run([path, "-version"], capture_output=True, text=True, timeout=20,
                               check=False)

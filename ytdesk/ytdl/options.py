@@ -6,11 +6,12 @@ import copy
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from ytdesk.core.preset_options import PresetOptions
+from typing import TYPE_CHECKING, Any
 
 from .ffmpeg import ffmpeg_path
+
+if TYPE_CHECKING:  # the manager imports this module at start-up; presets are read later
+    from ytdesk.core.preset_options import PresetOptions
 
 
 # yt-dlp picks the best streams within the limit and merges video+audio with ffmpeg;
