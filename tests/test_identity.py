@@ -121,8 +121,13 @@ def test_migration_004_rekeys_rows_whose_ids_are_file_names(tmp_path):
 def test_undoing_004_refuses_while_two_sites_share_an_id(tmp_path, caplog):
     paths, db = _database_at_003(tmp_path)
     database._router(db).run("004_video_identity")  # so that 004 is the one undone
-    library.upsert_videos([{"id": "vid0008", "extractor_key": "Generic",
-                            "webpage_url": "http://localhost:8000/files/vid0008.mp4"}])
+    # Written as 004's schema holds it (the models are the newest schema's).
+    extractor, video_id, scope = library.identity({
+        "id": "vid0008", "extractor_key": "Generic",
+        "webpage_url": "http://localhost:8000/files/vid0008.mp4"})
+    db.execute_sql("INSERT INTO video (extractor, video_id, id_scope, watched, play_position, "
+                   "created_at, updated_at) VALUES (?, ?, ?, 0, 0, 0, 0)",
+                   (extractor, video_id, scope))
 
     with caplog.at_level(logging.CRITICAL, logger="ytdesk.migrate"), \
             pytest.raises(RuntimeError, match="share an id across sites"):

@@ -13,6 +13,7 @@ import pytest
 from support import job, subprocess_env, wait_until_idle
 
 from ytdesk.core import presets
+from ytdesk.core.models import Video
 from ytdesk.ytdl.options import ffmpeg_path, preset_argv, preset_params
 
 
@@ -30,6 +31,7 @@ def download(manager, qtbot, url: str, preset: str) -> Path:
 
 def test_audio_mp3_is_an_mp3_with_tags_and_cover(site, home, one_at_a_time, qtbot):
     made = download(one_at_a_time, qtbot, site.video_url("v2"), "audio-mp3")
+    assert Video.get(Video.filepath == str(made)).preset == "audio-mp3"  # the row says how
     assert made.suffix == ".mp3" and made.is_file()
     probe = streams(made)
     assert "Audio: mp3" in probe
@@ -205,3 +207,38 @@ def _run(manager, qtbot, url: str, overrides: dict, preset: str = "best") -> str
     wait_until_idle(qtbot, manager)
     assert job(job_id).status == "succeeded", job(job_id).error
     return job(job_id).output_path
+
+
+def test_the_global_speed_limit_and_a_presets_own_the_lower_holds(home):
+    from ytdesk.jobs.download import options_of
+
+    settings = home.settings
+    assert options_of({}, settings).limit_rate == 0
+    settings.set("speed_limit_kbps", 500)
+    assert options_of({}, settings).limit_rate == 500 * 1024
+    assert options_of({"overrides": {"limit_rate": 100 * 1024}}, settings).limit_rate == \
+        100 * 1024
+    assert options_of({"overrides": {"limit_rate": 900 * 1024}}, settings).limit_rate == \
+        500 * 1024
+
+
+def test_a_failed_step_names_itself_keeps_the_file_and_retries_without_downloading(
+        site, home, one_at_a_time, qtbot, tmp_path):
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff" + b"\x00not a picture" * 100)
+    site.set_thumbnail("v1", broken)
+    job_id = one_at_a_time.enqueue("download", site.video_url("v1"), {"preset": "audio-mp3"})
+    wait_until_idle(qtbot, one_at_a_time)
+    assert job(job_id).status == "failed" and job(job_id).attempts == 1
+    assert job(job_id).error.startswith(
+        "The video was downloaded and kept, but embedding the cover failed:")
+    assert job(job_id).error.endswith("Retry to run that step again without downloading.")
+    kept = home.download_dir / "Test Channel" / "Test Video 1 [v1].mp3"
+    assert kept.is_file()
+    served = site.bytes_served("/media/v1")
+
+    one_at_a_time.retry(job_id)  # the steps run again on the kept file
+    wait_until_idle(qtbot, one_at_a_time)
+    assert job(job_id).attempts == 2
+    assert site.bytes_served("/media/v1") == served  # the video was not fetched again
+    assert "Audio: mp3" in streams(kept)

@@ -182,6 +182,7 @@ class FakeSite:
         self._logins: dict[str, str] = {}  # path prefix -> the Authorization value it needs
         self._cookies: dict[str, str] = {}  # path prefix -> the "name=value" it needs
         self.sponsorblock_requests = 0
+        self._thumbnails: dict[str, Path] = {}  # video id -> a file served as its thumbnail
         self._records: list[_Record] = []
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -702,8 +703,13 @@ class FakeSite:
         path = self.files.get(name)
         return _file(path) if path else _text(404, 'no such file')
 
+    def set_thumbnail(self, video_id: str, path) -> None:
+        """Serve this file as the video's thumbnail (e.g. a broken image)."""
+        with self._lock:
+            self._thumbnails[video_id] = Path(path)
+
     def _r_thumb(self, page, vid):
-        path = self.media.get('thumb')
+        path = self._thumbnails.get(vid) or self.media.get('thumb')
         return _file(path) if path and vid in self.videos else _text(404, 'no such thumbnail')
 
     def _r_stream(self, page, name, file):

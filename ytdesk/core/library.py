@@ -193,12 +193,14 @@ def _field_name(column: str) -> str:
     return "channel_ref_id" if column == "channel_ref" else column
 
 
-def record_download(info: dict[str, Any], filepath: str, format_id: str | None) -> None:
-    """Mark a video downloaded, with its file, in the same transaction as its metadata."""
+def record_download(info: dict[str, Any], filepath: str, format_id: str | None,
+                    preset: str | None = None) -> None:
+    """Mark a video downloaded, with its file and the preset it was made with, in the same
+    transaction as its metadata."""
     size = os.path.getsize(filepath) if os.path.exists(filepath) else None
     with transaction():
         _upsert_one(info, filepath=filepath, filesize=size, format=format_id,
-                    downloaded_at=now())
+                    downloaded_at=now(), preset=preset)
 
 
 def _key_of(info: dict[str, Any]) -> Identity:

@@ -81,6 +81,7 @@ class Video(BaseModel):
     filepath = pw.TextField(null=True)
     filesize = pw.IntegerField(null=True)
     format = pw.CharField(null=True)
+    preset = pw.CharField(null=True)  # the short name of the preset it was downloaded with
     downloaded_at = pw.FloatField(null=True)
     watched = pw.BooleanField(default=False)
     play_position = pw.FloatField(default=0)

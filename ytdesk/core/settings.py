@@ -27,11 +27,15 @@ class SettingSpec:
     description: str
     choices: tuple | None = None
     minimum: float | None = None
+    maximum: float | None = None  # for an editor's range; values are not refused above it
 
 
 SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("download_dir", str, "", "Folder videos are saved in (empty: Videos/ytdesk)."),
     SettingSpec("default_preset", str, "best", "The preset new downloads use."),
+    SettingSpec("speed_limit_kbps", int, 0, "Most kilobytes a second for any one download "
+                "(0: no limit); a preset's own lower limit still applies.", minimum=0,
+                maximum=10_000_000),
     SettingSpec("sponsorblock_api", str, "", "SponsorBlock's address (empty: "
                 "https://sponsor.ajay.app, yt-dlp's default)."),
     SettingSpec("concurrency", int, 3, "Downloads running at once.", minimum=1),

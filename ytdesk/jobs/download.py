@@ -37,17 +37,28 @@ PRESET = "preset"  # payload: the preset's short name (else the default preset)
 OVERRIDES = "overrides"  # payload: options changed for this download only
 
 
+def preset_name_of(payload: dict[str, Any], settings: Settings) -> str:
+    """The preset a download runs with (its own, else the default; one deleted meanwhile
+    falls back to the built-in default)."""
+    return presets.usable(payload.get(PRESET) or settings.get("default_preset"))
+
+
 def options_of(payload: dict[str, Any], settings: Settings) -> PresetOptions:
     """What a download runs with: its preset as it is now, with its own changes (a
     preset deleted meanwhile falls back to the default). Older jobs name a quality and
     an audio format instead: those are changes to the default preset."""
-    name = presets.usable(payload.get(PRESET) or settings.get("default_preset"))
+    name = preset_name_of(payload, settings)
     changes = {key: payload[key] for key in ("quality", "audio_format") if payload.get(key)}
     overrides = payload.get(OVERRIDES)
     if isinstance(overrides, dict):
         changes.update(overrides)
     options = presets.get(name).options
-    return options.changed(**changes) if changes else options
+    options = options.changed(**changes) if changes else options
+    # The global limit (Settings) and the preset's: the lower one holds.
+    ceiling = settings.get("speed_limit_kbps") * 1024
+    if ceiling and (not options.limit_rate or ceiling < options.limit_rate):
+        options = options.changed(limit_rate=ceiling)
+    return options
 
 
 def download_dir_of(ctx: JobContext) -> Path:
@@ -133,8 +144,10 @@ def _download(ctx: JobContext, engine: Engine, info: dict[str, Any],
     if done is None:
         return _already(ctx, engine, engine.identity(seen))
     # The file is there: a busy or full DB is waited out rather than losing the download.
+    preset = preset_name_of(ctx.payload, ctx.settings)
     ctx.write_until_done(lambda: library.record_download(done.info, done.filepath,
-                                                         done.format_id), "the downloaded file")
+                                                         done.format_id, preset),
+                         "the downloaded file")
     ctx.set_output(done.filepath)
     return f"Saved {done.filepath}"
 

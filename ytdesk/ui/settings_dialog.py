@@ -24,6 +24,7 @@ SHOWN = {
     "download_dir": "Download folder",
     "default_preset": "Default preset",
     "concurrency": "Downloads at once",
+    "speed_limit_kbps": "Speed limit per download (KB/s)",
     "per_site_concurrency": "Downloads at once per site",
     "retry_attempts": "Retry attempts",
     "retry_base_seconds": "First retry after",
@@ -94,7 +95,7 @@ class SettingsDialog(QDialog):
             combo.setCurrentIndex(max(0, combo.findData(value)))
             return combo
         if spec.type is int:
-            box = QSpinBox(maximum=INT_MAXIMUM)
+            box = QSpinBox(maximum=int(spec.maximum or INT_MAXIMUM))
             box.setMinimum(int(spec.minimum or 0))
             box.setValue(int(value))
             return box

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from yt_dlp.postprocessor.common import PostProcessor
-from yt_dlp.utils import sanitize_url
+from yt_dlp.utils import DownloadError, sanitize_url
 
 from ytdesk.core import library
 from ytdesk.core.library import Identity
@@ -22,7 +22,7 @@ from ytdesk.core.preset_options import PresetOptions
 
 from . import warm
 from .archive import LibraryArchive
-from .errors import JobStopped, OutsideDownloadDir
+from .errors import JobStopped, OutsideDownloadDir, step_failed
 from .options import build_options
 from .progress import IN_LIBRARY, Progress, ProgressTracker
 from .traffic import STALLED, Traffic
@@ -269,7 +269,13 @@ class Engine:
         """Download one (unprocessed) video, with its playlist context applied the way
         yt-dlp applies it to a playlist's entry. None when yt-dlp skipped it as already
         here."""
-        result = self.ydl.process_ie_result(info, download=True, extra_info=context or {})
+        try:
+            result = self.ydl.process_ie_result(info, download=True, extra_info=context or {})
+        except DownloadError as exc:
+            failed = step_failed(exc, self.tracker.step)  # the file is there: say so
+            if failed is not None:
+                raise failed from exc
+            raise
         if not result:
             return None
         downloads = result.get("requested_downloads") or []

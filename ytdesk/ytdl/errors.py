@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from yt_dlp.networking.exceptions import HTTPError, TransportError
-from yt_dlp.utils import DownloadCancelled, GeoRestrictedError
+from yt_dlp.utils import DownloadCancelled, GeoRestrictedError, PostProcessingError
 
 from ytdesk.core.credentials import redact
 from ytdesk.core.diskfull import LIBRARY_DISK_FULL, is_library_full
@@ -34,6 +34,32 @@ class JobStopped(DownloadCancelled):
 
 class OutsideDownloadDir(Exception):
     """A file name that would land outside the download folder (e.g. a '..' title)."""
+
+
+# yt-dlp's post-processor keys, as a sentence names the step when it fails.
+STEP_WORDS = {
+    "Merger": "merging the video and audio",
+    "ExtractAudio": "converting to audio",
+    "VideoConvertor": "converting the video",
+    "VideoRemuxer": "changing the container",
+    "ThumbnailsConvertor": "converting the thumbnail",
+    "SubtitlesConvertor": "converting the subtitles",
+    "EmbedSubtitle": "embedding the subtitles",
+    "EmbedThumbnail": "embedding the cover",
+    "Metadata": "adding tags and chapters",
+    "SponsorBlock": "asking SponsorBlock for segments",
+    "ModifyChapters": "cutting out SponsorBlock segments",
+    "SplitChapters": "splitting the chapters",
+}
+
+
+class StepFailed(Exception):
+    """A step after the download (merging, embedding, converting...) failed; the file it
+    worked on is kept, so a retry runs the steps again without downloading."""
+
+    def __init__(self, step: str, detail: str):
+        super().__init__(f"The video was downloaded and kept, but {step} failed: {detail} "
+                         "Retry to run that step again without downloading.")
 
 
 class CannotDownload(Exception):
@@ -124,6 +150,22 @@ def _chain(exc: BaseException):
         stack.extend([getattr(current, "cause", None), current.__cause__, current.__context__])
 
 
+def step_failed(exc: BaseException, step: str) -> StepFailed | None:
+    """A post-processing failure, named by the step that was running (`step`, its
+    post-processor key), or None for any other failure (and for a missing ffmpeg or
+    ffprobe, which has its own sentence)."""
+    for link in _chain(exc):
+        if isinstance(link, PostProcessingError):
+            detail = clean_message(str(link.msg if hasattr(link, "msg") else link))
+            if re.search(r"\b(ffprobe|ffmpeg) not found", detail, re.I):
+                return None
+            detail = detail.removeprefix("Postprocessing:").strip() or "no reason was given"
+            if not detail.endswith((".", "!", "?")):
+                detail += "."
+            return StepFailed(STEP_WORDS.get(step, "a step after downloading"), redact(detail))
+    return None
+
+
 def _http_failure(status: int) -> Failure | None:
     if status == 429:
         return Failure(RATE_LIMITED, "The site says too many requests (HTTP 429); "
@@ -183,7 +225,7 @@ def classify(exc: BaseException) -> Failure:
     """Turn any exception from a job into a kind and one plain sentence."""
     text = redact(clean_message(str(exc)))  # shown and stored: never a password in it
     for link in _chain(exc):
-        if isinstance(link, (OutsideDownloadDir, CannotDownload)):
+        if isinstance(link, (OutsideDownloadDir, CannotDownload, StepFailed)):
             return Failure(PERMANENT, str(link))
         if isinstance(link, GeoRestrictedError):
             return Failure(PERMANENT, _GEO_SENTENCE)

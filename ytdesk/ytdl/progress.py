@@ -104,6 +104,7 @@ class ProgressTracker:
         self._phase = DOWNLOADING
         self._speed: float | None = None
         self._eta: float | None = None
+        self.step = ""  # the post-processor running now (its key), "" while downloading
 
     def plan(self, info: dict[str, Any]) -> None:
         formats = info.get("requested_formats") or [info]
@@ -135,7 +136,10 @@ class ProgressTracker:
 
     def postprocessor_hook(self, d: dict[str, Any]) -> None:
         """yt-dlp's postprocessor hook: ffmpeg work gets its own word."""
-        phase = phase_of(str(d.get("postprocessor") or ""))
+        key = str(d.get("postprocessor") or "")
+        if d.get("status") == "started":
+            self.step = key  # the step running now: named if it fails
+        phase = phase_of(key)
         if d.get("status") == "started" and phase:
             self._phase = phase
             self._speed = self._eta = None
