@@ -24,7 +24,8 @@ class OtherProgram:
     """A second connection, as another program would have, holding the write lock."""
 
     def __init__(self, path):
-        self._db = sqlite3.connect(path, isolation_level=None, timeout=0)
+        # It waits its turn for the lock (ytdesk may be writing), then keeps it.
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=10)
         self._db.execute("BEGIN EXCLUSIVE")
 
     def let_go(self) -> None:

@@ -107,3 +107,29 @@ def test_the_template_shows_its_example_as_it_is_typed(dialog, qtbot, monkeypatc
     qtbot.keyClicks(dialog.editor.output_template, "../%(title)s")
     qtbot.waitUntil(lambda: "outside the download folder" in dialog.editor.example.text(),
                     timeout=10_000)
+
+
+def test_cookies_come_from_a_browser_found_here_and_its_profile(dialog, qtbot, monkeypatch):
+    from ytdesk.ytdl.browsers import Browser
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Signed in", True))
+    click(qtbot, dialog, "new")
+    qtbot.waitUntil(lambda: dialog.list.currentItem().data(NAME_ROLE) == "signed-in",
+                    timeout=5_000)
+    editor = dialog.editor
+    qtbot.waitUntil(lambda: dialog.browsers_known, timeout=10_000)
+    editor.set_browsers([Browser("chrome", ()), Browser("firefox", ("abcd.default",))])
+    assert [editor.cookies_from_browser.itemText(i)
+            for i in range(editor.cookies_from_browser.count())] == ["None", "Chrome", "Firefox"]
+    editor.cookies_from_browser.setCurrentIndex(editor.cookies_from_browser.findData("firefox"))
+    editor.browser_profile.setCurrentIndex(editor.browser_profile.findData("abcd.default"))
+    click(qtbot, dialog, "save")
+    qtbot.waitUntil(lambda: presets.get("signed-in").options.cookies_from_browser
+                    == "firefox:abcd.default", timeout=5_000)
+    qtbot.waitUntil(lambda: dialog.list.currentItem().data(NAME_ROLE) == "signed-in",
+                    timeout=5_000)  # listed again after the save
+
+    editor.set_browsers([Browser("chrome", ())])  # another computer: firefox is not there
+    editor.show_options(presets.get("signed-in").options)
+    assert editor.cookies_from_browser.currentText() == "Firefox (not found on this computer)"
+    assert editor.browser_profile.currentData() == "abcd.default"

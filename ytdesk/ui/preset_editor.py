@@ -76,8 +76,16 @@ class PresetEditor(QWidget):
         self.polite_pause_s.setAccessibleName("Pause between downloads")
         self.proxy = QLineEdit(placeholderText="None; or socks5://HOST:PORT")
         self.proxy.setAccessibleName("Proxy")
-        self.cookies_from_browser = QLineEdit(placeholderText="None; or firefox, chrome…")
+        # Only browsers with a cookie store here, once the dialog has looked (set_browsers).
+        self.cookies_from_browser = QComboBox()
         self.cookies_from_browser.setAccessibleName("Cookies from browser")
+        self.cookies_from_browser.setToolTip("Sign in to sites with a browser's cookies (read "
+                                             "when a download starts, never stored)")
+        self.browser_profile = QComboBox()
+        self.browser_profile.setAccessibleName("Browser profile")
+        self._browsers: dict[str, tuple[str, ...]] = {}
+        self.cookies_from_browser.currentIndexChanged.connect(self._browser_chosen)
+        self.set_browsers([])
         for box in (self.auto_subtitles, self.subtitles_srt, self.embed_chapters,
                     self.split_chapters, self.embed_thumbnail, self.embed_metadata,
                     self.write_thumbnail, self.write_description, self.write_info_json):
@@ -104,7 +112,8 @@ class PresetEditor(QWidget):
                 ("Network", [("Speed limit:", self.limit_rate),
                              ("Pause between downloads:", self.polite_pause_s),
                              ("Proxy:", self.proxy),
-                             ("Cookies from browser:", self.cookies_from_browser)])):
+                             ("Cookies from browser:", self.cookies_from_browser),
+                             ("Profile:", self.browser_profile)])):
             group = QGroupBox(title)
             form = QFormLayout(group)
             for label, widget in rows:
@@ -141,7 +150,7 @@ class PresetEditor(QWidget):
                                 else str(rate))
         self.polite_pause_s.setValue(options.polite_pause_s)
         self.proxy.setText(options.proxy)
-        self.cookies_from_browser.setText(options.cookies_from_browser)
+        self._show_browser(options.cookies_from_browser)
         self.templateEdited.emit(options.output_template)
 
     def values(self) -> dict[str, Any]:
@@ -166,5 +175,46 @@ class PresetEditor(QWidget):
             "output_template": self.output_template.text(),
             "limit_rate": self.limit_rate.text().strip() or 0,
             "polite_pause_s": self.polite_pause_s.value(),
-            "proxy": self.proxy.text(), "cookies_from_browser": self.cookies_from_browser.text(),
+            "proxy": self.proxy.text(), "cookies_from_browser": self._browser_value(),
         }
+
+    # -- cookies from a browser ----------------------------------------------------------------
+    def set_browsers(self, found: list[Any]) -> None:
+        """The browsers with a cookie store here (ytdl.browsers.Browser), looked up off the
+        GUI thread; what the preset holds stays chosen."""
+        keep = self._browser_value()
+        self._browsers = {browser.name: browser.profiles for browser in found}
+        combo = self.cookies_from_browser
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("None", "")
+        for name in self._browsers:
+            combo.addItem(name.capitalize(), name)
+        combo.blockSignals(False)
+        self._show_browser(keep)
+
+    def _show_browser(self, value: str) -> None:
+        name, _, profile = value.partition(":")
+        combo = self.cookies_from_browser
+        if name and combo.findData(name) < 0:  # set on another computer: kept, and said
+            combo.addItem(f"{name.capitalize()} (not found on this computer)", name)
+        combo.setCurrentIndex(max(0, combo.findData(name)))
+        self._browser_chosen()
+        if profile and self.browser_profile.findData(profile) < 0:
+            self.browser_profile.addItem(f"{profile} (not found)", profile)
+        self.browser_profile.setCurrentIndex(max(0, self.browser_profile.findData(profile)))
+
+    def _browser_chosen(self, _index: int = 0) -> None:
+        self.browser_profile.clear()
+        self.browser_profile.addItem("The browser's default", "")
+        for profile in self._browsers.get(self.cookies_from_browser.currentData() or "", ()):
+            self.browser_profile.addItem(profile, profile)
+        self.browser_profile.setEnabled(self.browser_profile.count() > 1)
+
+    def _browser_value(self) -> str:
+        name = self.cookies_from_browser.currentData() if hasattr(self, "_browsers") else ""
+        if not name:
+            return ""
+        profile = self.browser_profile.currentData()
+        return f"{name}:{profile}" if profile else name
+

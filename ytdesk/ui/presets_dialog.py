@@ -36,6 +36,7 @@ class PresetsDialog(QDialog):
         self._manager = manager
         self._reader = reader
         self._shown: presets.Preset | None = None
+        self.browsers_known = False  # the browsers with cookies here have been looked for
 
         self.list = QListWidget()
         self.list.setAccessibleName("Presets")
@@ -96,6 +97,8 @@ class PresetsDialog(QDialog):
         layout.addWidget(close)
         self.resize(900, 640)
         self.reload()
+        # Which browsers have cookies here: folders looked at off the GUI thread.
+        reader.submit(_installed_browsers, done=self._browsers_found)
 
     # -- the list --------------------------------------------------------------------------
     def reload(self, choose: str | None = None) -> None:
@@ -209,10 +212,20 @@ class PresetsDialog(QDialog):
         self.error.setText(text)
         self.error.setVisible(bool(text))
 
+    def _browsers_found(self, found: list[Any]) -> None:
+        self.editor.set_browsers(found)  # keeps what is chosen, and whatever was typed
+        self.browsers_known = True
+
     @Slot(str)
     def _template_edited(self, template: str) -> None:
         self._reader.submit(_example_or_sentence, template, done=self.editor.example.setText,
                             latest="template example")
+
+
+def _installed_browsers() -> list[Any]:
+    from ytdesk.ytdl import browsers
+
+    return browsers.installed()
 
 
 def _example_or_sentence(template: str) -> str:
