@@ -242,3 +242,22 @@ def test_a_failed_step_names_itself_keeps_the_file_and_retries_without_downloadi
     assert job(job_id).attempts == 2
     assert site.bytes_served("/media/v1") == served  # the video was not fetched again
     assert "Audio: mp3" in streams(kept)
+
+
+def test_the_media_server_layout_makes_a_series_per_channel_with_nfo_files(site, home,
+                                                                             one_at_a_time,
+                                                                             qtbot):
+    import xml.etree.ElementTree as ET
+
+    made = Path(_run(one_at_a_time, qtbot, site.video_url("v1"), {"layout": "media-server"}))
+    show = home.download_dir / "Test Channel"
+    assert made == show / "Season 2026" / "Test Channel - s2026e0101 - Test Video 1 [v1].mp4"
+    episode = ET.parse(made.with_suffix(".nfo")).getroot()
+    assert episode.tag == "episodedetails"
+    assert episode.findtext("title") == "Test Video 1"
+    assert episode.findtext("aired") == "2026-01-01" and episode.findtext("season") == "2026"
+    assert episode.findtext("plot") == "Description of v1."
+    assert episode.findtext("studio") == "Test Channel"
+    assert made.with_name(made.stem + "-thumb.jpg").is_file()
+    assert ET.parse(show / "tvshow.nfo").getroot().findtext("title") == "Test Channel"
+    assert (show / "poster.jpg").is_file()

@@ -18,6 +18,7 @@ CONTAINERS = ("keep", "mp4", "mkv", "webm")
 CODECS = ("any", "h264", "av1", "vp9")
 AUDIO_FORMATS = ("m4a", "mp3", "opus", "flac")
 SUBTITLE_MODES = ("embed", "beside")
+LAYOUTS = ("plain", "media-server")  # media-server: Channel/Season YYYY/... with .nfo files
 # yt-dlp's SponsorBlock categories (SponsorBlockPP.CATEGORIES), and what can be done with one.
 SPONSORBLOCK_CATEGORIES = ("sponsor", "intro", "outro", "selfpromo", "preview", "filler",
                            "interaction", "music_offtopic", "hook", "poi_highlight", "chapter")
@@ -61,6 +62,7 @@ class PresetOptions:
     write_info_json: bool = False
     # Names
     output_template: str = DEFAULT_TEMPLATE
+    layout: str = "plain"  # "media-server": the folders and sidecar files media servers read
     # Network
     limit_rate: int = 0  # bytes per second; 0: no limit
     polite_pause_s: float = 0.0  # pause between two downloads (with jitter)
@@ -251,6 +253,7 @@ _CHECKS = {
     "write_description": _flag,
     "write_info_json": _flag,
     "output_template": _template,
+    "layout": _choice(LAYOUTS, "layout"),
     "limit_rate": _rate,
     "polite_pause_s": _pause,
     "proxy": _proxy,

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel,
                                QLineEdit, QSpinBox, QVBoxLayout, QWidget)
 
-from ytdesk.core.preset_options import (AUDIO_FORMATS, CODECS, CONTAINERS, SPONSORBLOCK_CATEGORIES,
-                                        SUBTITLE_MODES, PresetOptions)
+from ytdesk.core.preset_options import (AUDIO_FORMATS, CODECS, CONTAINERS, LAYOUTS,
+                                        SPONSORBLOCK_CATEGORIES, SUBTITLE_MODES, PresetOptions)
 
 from .add_dialog import QUALITY_LABELS
 
@@ -19,6 +19,8 @@ CODEC_LABELS = {"any": "Any", "h264": "H.264 (plays everywhere)", "av1": "AV1", 
 CONTAINER_LABELS = {"keep": "As downloaded (MP4, else MKV)", "mp4": "MP4", "mkv": "MKV",
                     "webm": "WebM"}
 SUBTITLE_MODE_LABELS = {"embed": "Inside the video", "beside": "Files beside the video"}
+LAYOUT_LABELS = {"plain": "Folders by channel (the template above)",
+                 "media-server": "Media server: Channel/Season YYYY, with .nfo files"}
 SPONSOR_LABELS = {"": "Keep", "mark": "Mark as chapter", "remove": "Cut out"}
 # SponsorBlock's own names for its categories (as yt-dlp shows them).
 CATEGORY_NAMES = {"sponsor": "Sponsor", "intro": "Intro animation", "outro": "Credits",
@@ -68,6 +70,10 @@ class PresetEditor(QWidget):
         self.output_template.setToolTip("yt-dlp's output template, inside the download folder, "
                                         "such as %(channel)s/%(title)s [%(id)s].%(ext)s")
         self.output_template.textEdited.connect(self.templateEdited)
+        self.layout_choice = _combo("Layout", LAYOUTS, LAYOUT_LABELS)
+        self.layout_choice.setToolTip("Media server: folders, names, episode .nfo files and "
+                                      "thumbnails that Jellyfin, Plex and Kodi read as a series "
+                                      "per channel")
         self.example = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
         self.example.setAccessibleName("Example file name")
         self.limit_rate = QLineEdit(placeholderText="No limit; or such as 500K or 2M")
@@ -108,7 +114,7 @@ class PresetEditor(QWidget):
                                          ("", self.write_description),
                                          ("", self.write_info_json)]),
                 ("File names", [("Template:", self.output_template),
-                                ("Example:", self.example)]),
+                                ("Example:", self.example), ("Layout:", self.layout_choice)]),
                 ("Network", [("Speed limit:", self.limit_rate),
                              ("Pause between downloads:", self.polite_pause_s),
                              ("Proxy:", self.proxy),
@@ -145,6 +151,7 @@ class PresetEditor(QWidget):
                      "write_description", "write_info_json"):
             getattr(self, name).setChecked(getattr(options, name))
         self.output_template.setText(options.output_template)
+        choose(self.layout_choice, options.layout)
         rate = options.limit_rate
         self.limit_rate.setText("" if not rate else f"{rate // 1024}K" if rate % 1024 == 0
                                 else str(rate))
@@ -173,6 +180,7 @@ class PresetEditor(QWidget):
             "write_description": self.write_description.isChecked(),
             "write_info_json": self.write_info_json.isChecked(),
             "output_template": self.output_template.text(),
+            "layout": self.layout_choice.currentData(),
             "limit_rate": self.limit_rate.text().strip() or 0,
             "polite_pause_s": self.polite_pause_s.value(),
             "proxy": self.proxy.text(), "cookies_from_browser": self._browser_value(),

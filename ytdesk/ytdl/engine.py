@@ -23,6 +23,7 @@ from ytdesk.core.preset_options import PresetOptions
 from . import warm
 from .archive import LibraryArchive
 from .errors import JobStopped, OutsideDownloadDir, step_failed
+from .media_server import MediaServerFiles
 from .options import build_options
 from .progress import IN_LIBRARY, Progress, ProgressTracker
 from .traffic import STALLED, Traffic
@@ -169,6 +170,8 @@ class Engine:
         self.ydl.add_post_processor(_DotFreePathFields(None), when="pre_process")
         self.ydl.add_post_processor(_StayInsideDownloadDir(download_dir), when="before_dl")
         self.ydl.add_post_processor(_PlanProgress(self.tracker), when="before_dl")
+        if preset.layout == "media-server":
+            self.ydl.add_post_processor(MediaServerFiles(None), when="after_move")
         if traffic is not None:
             _watch_traffic(self.ydl, traffic, should_stop)
 

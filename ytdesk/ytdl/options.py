@@ -59,10 +59,20 @@ def find_tools() -> None:
     _deno_path()
 
 
+def media_server_template() -> str:
+    from .media_server import TEMPLATE
+
+    return TEMPLATE
+
+
 def preset_argv(preset: PresetOptions, sponsorblock_api: str | None = None) -> list[str]:
     """The yt-dlp command line that asks for what `preset` holds (every value checked
     when the preset was read; handed to yt-dlp's parser in this process, never a shell)."""
-    argv = ["-o", preset.output_template]
+    media_server = preset.layout == "media-server"
+    # The media-server layout names files its own way and needs each video's thumbnail.
+    argv = ["-o", media_server_template() if media_server else preset.output_template]
+    if media_server:
+        argv += ["--write-thumbnail", "--convert-thumbnails", "jpg"]
     audio_only = preset.quality == "audio"
     if preset.format_spec:  # picked from the video's own list, for this download
         argv += ["-f", preset.format_spec]
@@ -102,7 +112,7 @@ def preset_argv(preset: PresetOptions, sponsorblock_api: str | None = None) -> l
         argv += ["--sponsorblock-remove", ",".join(removed)]
     if (marked or removed) and sponsorblock_api:
         argv += ["--sponsorblock-api", sponsorblock_api]
-    if preset.embed_thumbnail:
+    if preset.embed_thumbnail and not media_server:
         # As JPEG: yt-dlp turns other thumbnails (YouTube's WebP) into PNG to embed them,
         # and the Linux build of the bundled ffmpeg has no PNG encoder; JPEG covers show
         # in every player.
