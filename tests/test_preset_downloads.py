@@ -37,6 +37,7 @@ def test_audio_mp3_is_an_mp3_with_tags_and_cover(site, home, one_at_a_time, qtbo
     assert "Audio: mp3" in probe
     assert "title           : Test Video 2" in probe  # tags from the video's metadata
     assert "artist          : Test Channel" in probe
+    assert "date            : 2026" in probe
     assert "(attached pic)" in probe  # the thumbnail as cover art
     assert not made.with_suffix(".jpg").exists() and not made.with_suffix(".webp").exists()
 
