@@ -70,3 +70,21 @@ def test_a_file_that_is_not_cookies_queues_nothing(home, tmp_path, capsys):
                  str(tmp_path / "missing.txt")]) == 2
     assert "Cannot read the cookies file" in capsys.readouterr().err
     assert Job.select().count() == 0
+
+
+def test_a_preset_can_carry_a_kept_cookies_file(site, home, one_at_a_time, qtbot, tmp_path):
+    from support import job, wait_until_idle
+
+    from ytdesk.core import cookies, presets
+    from ytdesk.core.preset_options import options_from_json
+
+    site.require_cookie("/api/video/v2", "SESSION", SECRET)
+    given = tmp_path / "cookies.txt"
+    cookies_txt(given, "127.0.0.1")
+    kept = cookies.keep(home.paths.cookies, given)
+    signed_in = presets.create("Signed in", options_from_json({"cookies_file": kept}))
+    job_id = one_at_a_time.enqueue("download", site.video_url("v2"),
+                                   {"preset": signed_in.name})
+    wait_until_idle(qtbot, one_at_a_time)
+    assert job(job_id).status == "succeeded", job(job_id).error
+    assert SECRET not in json.dumps(presets.export([signed_in.name]))  # only its name

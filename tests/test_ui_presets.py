@@ -133,3 +133,29 @@ def test_cookies_come_from_a_browser_found_here_and_its_profile(dialog, qtbot, m
     editor.show_options(presets.get("signed-in").options)
     assert editor.cookies_from_browser.currentText() == "Firefox (not found on this computer)"
     assert editor.browser_profile.currentData() == "abcd.default"
+
+
+def test_a_cookies_file_chosen_in_the_editor_is_kept_and_named(home, dialog, qtbot, tmp_path,
+                                                                monkeypatch):
+    given = tmp_path / "cookies.txt"
+    given.write_text("# Netscape HTTP Cookie File\n"
+                     "example.com\tFALSE\t/\tFALSE\t2147483647\tSID\tsecret-value\n")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("With cookies", True))
+    click(qtbot, dialog, "new")
+    qtbot.waitUntil(lambda: dialog.list.currentItem().data(NAME_ROLE) == "with-cookies",
+                    timeout=5_000)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(given), ""))
+    dialog.editor._choose_cookies()
+    qtbot.waitUntil(lambda: dialog.editor.cookies_file.text().startswith("A kept cookies"),
+                    timeout=5_000)
+    click(qtbot, dialog, "save")
+    qtbot.waitUntil(lambda: presets.get("with-cookies").options.cookies_file != "",
+                    timeout=5_000)
+    [kept] = home.paths.cookies.iterdir()
+    assert presets.get("with-cookies").options.cookies_file == kept.stem
+
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("not cookies\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bogus), ""))
+    dialog.editor._choose_cookies()
+    qtbot.waitUntil(lambda: "is not a cookies.txt file" in dialog.error.text(), timeout=5_000)

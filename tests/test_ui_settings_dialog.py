@@ -90,3 +90,12 @@ def test_a_value_the_settings_refuse_rolls_back_the_whole_change(qtbot, home, tm
     assert "concurrency must be at least 1" in dialog.error_label.text()
     assert Settings().get("download_dir") == ""  # stored value, without the test's override
     assert home.settings.get("concurrency") == 3
+
+
+def test_a_sponsorblock_address_must_be_a_web_address(qtbot, home, dialog):
+    dialog.editors["sponsorblock_api"].setText("file:///etc/passwd")
+    press_ok(qtbot, dialog)
+    assert dialog.isVisible() and "is not a web address" in dialog.error_label.text()
+    dialog.editors["sponsorblock_api"].setText("https://sponsor.example.org")
+    press_ok(qtbot, dialog)
+    assert home.settings.get("sponsorblock_api") == "https://sponsor.example.org"

@@ -68,6 +68,7 @@ class PresetOptions:
     polite_pause_s: float = 0.0  # pause between two downloads (with jitter)
     proxy: str = ""
     cookies_from_browser: str = ""  # "firefox" or "firefox:PROFILE"
+    cookies_file: str = ""  # the name of a kept cookies.txt (core/cookies.py), never a path
     # One download's exact choice from the add dialog's list of formats ("137+ba"); empty:
     # the quality and codec above decide. Not offered in the preset editor.
     format_spec: str = ""
@@ -228,6 +229,13 @@ def _browser(name: str, value: Any) -> str:
     return value
 
 
+def _kept_cookies(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not re.match(r"^([0-9a-f]{16})?$", value):
+        raise PresetError("A preset names a kept cookies file by ytdesk's own name for it; "
+                          "choose the file again in the preset editor.")
+    return value
+
+
 def _format_spec(name: str, value: Any) -> str:
     if not isinstance(value, str) or not re.match(r"^[A-Za-z0-9_.+\-]{0,80}$", value):
         raise PresetError("A format choice is a yt-dlp format id such as 137+ba.")
@@ -258,6 +266,7 @@ _CHECKS = {
     "polite_pause_s": _pause,
     "proxy": _proxy,
     "cookies_from_browser": _browser,
+    "cookies_file": _kept_cookies,
     "format_spec": _format_spec,
 }
 assert set(_CHECKS) == _KNOWN, "every option has its check"

@@ -69,10 +69,11 @@ def download_dir_of(ctx: JobContext) -> Path:
 COOKIES = "cookies"  # payload: the name of a kept cookies file (core/cookies.py)
 
 
-def cookie_file_of(ctx: JobContext) -> Path | None:
-    """The kept cookies file a download was given, if any; a given one that is gone stops
-    the download with a sentence rather than running it signed out."""
-    name = ctx.payload.get(COOKIES)
+def cookie_file_of(ctx: JobContext, options: PresetOptions) -> Path | None:
+    """The kept cookies file a download was given (with `add --cookies`, else by its
+    preset), if any; one that is gone stops the download with a sentence rather than
+    running it signed out."""
+    name = ctx.payload.get(COOKIES) or options.cookies_file or None
     if name is None:
         return None
     found = cookies.path_of(ctx.cookies, name) if ctx.cookies else None
@@ -83,12 +84,13 @@ def cookie_file_of(ctx: JobContext) -> Path | None:
 
 
 def engine_for(ctx: JobContext, **extra: Any) -> Engine:
-    return Engine(download_dir=download_dir_of(ctx), preset=options_of(ctx.payload, ctx.settings),
+    options = options_of(ctx.payload, ctx.settings)
+    return Engine(download_dir=download_dir_of(ctx), preset=options,
                   sponsorblock_api=ctx.settings.get("sponsorblock_api") or None, log=ctx.log,
                   progress=ctx.progress, should_stop=ctx.stop_reason,
                   socket_timeout=ctx.settings.get("socket_timeout"),
                   logins=Logins(ctx.logins).headers() if ctx.logins else None,
-                  cookie_file=cookie_file_of(ctx), traffic=ctx.traffic, **extra)
+                  cookie_file=cookie_file_of(ctx, options), traffic=ctx.traffic, **extra)
 
 
 def prepare(settings: Settings, count: int) -> None:

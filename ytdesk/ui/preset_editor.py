@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel,
-                               QLineEdit, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from ytdesk.core.preset_options import (AUDIO_FORMATS, CODECS, CONTAINERS, LAYOUTS,
                                         SPONSORBLOCK_CATEGORIES, SUBTITLE_MODES, PresetOptions)
@@ -40,6 +41,7 @@ def _combo(name: str, choices: tuple[str, ...], labels: dict[str, str]) -> QComb
 
 class PresetEditor(QWidget):
     templateEdited = Signal(str)  # the file-name template as typed (for the live example)
+    cookiesFileChosen = Signal(str)  # a cookies.txt to keep a copy of (the dialog does)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -87,6 +89,23 @@ class PresetEditor(QWidget):
         self.cookies_from_browser.setAccessibleName("Cookies from browser")
         self.cookies_from_browser.setToolTip("Sign in to sites with a browser's cookies (read "
                                              "when a download starts, never stored)")
+        self.cookies_file = QLabel("None", textFormat=Qt.TextFormat.PlainText)
+        self.cookies_file.setAccessibleName("Cookies file")
+        self._cookies_name = ""
+        choose_cookies = QPushButton("C&hoose…")
+        choose_cookies.setAccessibleName("Choose a cookies file")
+        choose_cookies.setToolTip("A cookies.txt exported from a browser (Alt+H); ytdesk keeps "
+                                  "a copy only you can read")
+        choose_cookies.clicked.connect(self._choose_cookies)
+        forget_cookies = QPushButton("No cookies file")
+        forget_cookies.setAccessibleName("No cookies file")
+        forget_cookies.clicked.connect(self._forget_cookies)
+        self.cookies_row = QWidget()
+        cookies_line = QHBoxLayout(self.cookies_row)
+        cookies_line.setContentsMargins(0, 0, 0, 0)
+        cookies_line.addWidget(self.cookies_file, 1)
+        cookies_line.addWidget(choose_cookies)
+        cookies_line.addWidget(forget_cookies)
         self.browser_profile = QComboBox()
         self.browser_profile.setAccessibleName("Browser profile")
         self._browsers: dict[str, tuple[str, ...]] = {}
@@ -119,7 +138,8 @@ class PresetEditor(QWidget):
                              ("Pause between downloads:", self.polite_pause_s),
                              ("Proxy:", self.proxy),
                              ("Cookies from browser:", self.cookies_from_browser),
-                             ("Profile:", self.browser_profile)])):
+                             ("Profile:", self.browser_profile),
+                             ("Cookies file:", self.cookies_row)])):
             group = QGroupBox(title)
             form = QFormLayout(group)
             for label, widget in rows:
@@ -158,6 +178,7 @@ class PresetEditor(QWidget):
         self.polite_pause_s.setValue(options.polite_pause_s)
         self.proxy.setText(options.proxy)
         self._show_browser(options.cookies_from_browser)
+        self.set_cookies_file(options.cookies_file)
         self.templateEdited.emit(options.output_template)
 
     def values(self) -> dict[str, Any]:
@@ -184,7 +205,23 @@ class PresetEditor(QWidget):
             "limit_rate": self.limit_rate.text().strip() or 0,
             "polite_pause_s": self.polite_pause_s.value(),
             "proxy": self.proxy.text(), "cookies_from_browser": self._browser_value(),
+            "cookies_file": self._cookies_name,
         }
+
+    # -- a cookies file ---------------------------------------------------------------------------
+    def set_cookies_file(self, name: str) -> None:
+        """The kept copy the preset uses (its name, never the path it came from)."""
+        self._cookies_name = name
+        self.cookies_file.setText(f"A kept cookies file ({name[:6]}…)" if name else "None")
+
+    def _choose_cookies(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "Cookies file", "",
+                                                "Cookies (*.txt);;All files (*)")
+        if chosen:
+            self.cookiesFileChosen.emit(chosen)
+
+    def _forget_cookies(self) -> None:
+        self.set_cookies_file("")
 
     # -- cookies from a browser ----------------------------------------------------------------
     def set_browsers(self, found: list[Any]) -> None:

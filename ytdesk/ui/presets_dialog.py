@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayo
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
-from ytdesk.core import presets
+from ytdesk.core import cookies, presets
 from ytdesk.core.preset_options import PresetError, PresetOptions, options_from_json
 from ytdesk.core.settings import Settings
 
@@ -49,6 +49,7 @@ class PresetsDialog(QDialog):
         self.error.hide()
         self.editor = PresetEditor()
         self.editor.templateEdited.connect(self._template_edited)
+        self.editor.cookiesFileChosen.connect(self._keep_cookies)
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(self.editor)
 
@@ -205,12 +206,18 @@ class PresetsDialog(QDialog):
         self._say(f"Wrote {path}.")
 
     def _refused(self, error: BaseException) -> None:
-        self._say(str(error) if isinstance(error, PresetError) else
+        self._say(str(error) if isinstance(error, (PresetError, cookies.CookiesError)) else
                   f"The preset could not be saved: {error}")
 
     def _say(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
+
+    @Slot(str)
+    def _keep_cookies(self, path: str) -> None:
+        """A user-only copy in the data folder; the preset gets its name once it is kept."""
+        self._manager.write(cookies.keep, self._manager.paths.cookies, Path(path),
+                            done=self.editor.set_cookies_file, failed=self._refused)
 
     def _browsers_found(self, found: list[Any]) -> None:
         self.editor.set_browsers(found)  # keeps what is chosen, and whatever was typed

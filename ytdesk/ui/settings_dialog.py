@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from ytdesk.core import presets
 from ytdesk.core.paths import default_download_dir
 from ytdesk.core.settings import SPECS, SettingError, Settings
+from ytdesk.core.urls import check_url
 
 if TYPE_CHECKING:
     from ytdesk.jobs.manager import JobManager
@@ -25,6 +26,7 @@ SHOWN = {
     "default_preset": "Default preset",
     "concurrency": "Downloads at once",
     "speed_limit_kbps": "Speed limit per download (KB/s)",
+    "sponsorblock_api": "SponsorBlock address",
     "per_site_concurrency": "Downloads at once per site",
     "retry_attempts": "Retry attempts",
     "retry_base_seconds": "First retry after",
@@ -146,6 +148,10 @@ class SettingsDialog(QDialog):
         if folder and not Path(folder).expanduser().is_absolute():
             return (f"The download folder '{folder}' is not a full path; choose one with "
                     "Choose…, or leave it empty for the usual Videos/ytdesk.")
+        api = values["sponsorblock_api"]
+        if api and not check_url(api).ok:
+            return (f"The SponsorBlock address '{api}' is not a web address; leave it empty for "
+                    "SponsorBlock's own (https://sponsor.ajay.app).")
         if values["retry_cap_seconds"] < values["retry_base_seconds"]:
             return "The longest retry wait cannot be shorter than the first retry's wait."
         return None
