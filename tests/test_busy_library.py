@@ -70,6 +70,8 @@ def test_a_claim_refused_by_a_locked_library_is_tried_again(site, home,
         manager.start()
         try:
             wait_until_idle(qtbot, manager, timeout_ms=30_000)
+            # The announcement follows the write (news crosses from the pool thread).
+            qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
         finally:
             manager.shutdown(timeout_s=10)
             locker.wait()
@@ -103,6 +105,8 @@ def test_a_lock_held_mid_job_neither_kills_the_download_nor_loses_its_title(
     assert done.title == "Test Video 1"
     assert done.downloaded_bytes == size
     assert Video.get(Video.video_id == "v1").filesize == size
+    # The announcement follows the write (the pool thread's news crosses to this thread).
+    qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
     assert seen == [(job_id, "succeeded", "succeeded")]
 
 

@@ -111,6 +111,7 @@ class PresetsDialog(QDialog):
             marks = " — built in" if preset.builtin else ""
             marks += " (default)" if preset.name == default else ""
             item = QListWidgetItem(f"{preset.title}{marks}")
+            item.setToolTip(f"{preset.title}{marks} ({preset.name})")  # long titles are cut
             item.setData(NAME_ROLE, preset.name)
             self.list.addItem(item)
             if preset.name == current:
