@@ -184,7 +184,7 @@ def _once_each(found: list[Subscription]) -> list[Subscription]:
     kept = []
     for item in found:
         checked = check_url(item.url)
-        if not checked.ok or checked.url is None or checked.url in seen:
+        if not checked.ok or checked.url in seen:
             continue
         seen.add(checked.url)
         kept.append(Subscription(checked.url, item.title.strip() or checked.url, item.group))
