@@ -130,9 +130,17 @@ def _columns(info: dict[str, Any]) -> dict[str, Any]:
         duration=info.get("duration"),
         view_count=info.get("view_count"),
         thumbnail=info.get("thumbnail"),
+        tags=_tags_text(info.get("tags")),
         webpage_url=clean_url(url_of(info)),
         info_json=json.dumps(kept, sort_keys=True, default=str),
     )
+
+
+def _tags_text(tags: Any) -> str | None:
+    if not isinstance(tags, list):
+        return None
+    words = [str(tag).strip() for tag in tags if str(tag).strip()]
+    return "\n".join(words) or None
 
 
 def _channel_ref(info: dict[str, Any]) -> int | None:

@@ -82,6 +82,7 @@ class Video(BaseModel):
     filesize = pw.IntegerField(null=True)
     format = pw.CharField(null=True)
     preset = pw.CharField(null=True)  # the short name of the preset it was downloaded with
+    tags = pw.TextField(null=True)  # the site's tags, one a line (searched, with the title)
     downloaded_at = pw.FloatField(null=True)
     watched = pw.BooleanField(default=False)
     play_position = pw.FloatField(default=0)
