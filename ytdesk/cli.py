@@ -75,6 +75,16 @@ def _lines_of(data: bytes) -> Iterator[tuple[int, str | None, str]]:
                                  "UTF-8 and add that line again.")
 
 
+def cmd_import(args, paths: Paths, settings: Settings) -> int:
+    folder = Path(args.folder).expanduser().resolve()
+    if not folder.is_dir():
+        _complain(printable(f"{folder} is not a folder; nothing was queued."))
+        return EXIT_BAD_INPUT
+    [job_id] = jobstore.add_jobs([NewJob("import", str(folder))])
+    _say(printable(f"{job_id}\timport {folder}"))
+    return EXIT_OK
+
+
 def cmd_add(args, paths: Paths, settings: Settings) -> int:
     inputs: list[tuple[str, str]] = [("argument", u) for u in args.urls]
     rejected = 0
@@ -457,6 +467,11 @@ def build_parser() -> argparse.ArgumentParser:
     show_log = sub.add_parser("log", help="print a job's log")
     show_log.add_argument("id", type=int, metavar="ID")
     show_log.set_defaults(handler=cmd_log)
+
+    importing = sub.add_parser("import", help="queue a job that takes the videos already in "
+                               "a folder (with yt-dlp's .info.json files) into the library")
+    importing.add_argument("folder", metavar="FOLDER")
+    importing.set_defaults(handler=cmd_import)
 
     videos = sub.add_parser("videos", help="list or search the library")
     videos.add_argument("--search", metavar="TEXT")

@@ -15,6 +15,7 @@ KindFunction = Callable[..., str]
 KINDS: dict[str, str | KindFunction] = {
     "download": "ytdesk.jobs.download",
     "metadata": "ytdesk.jobs.metadata",
+    "import": "ytdesk.jobs.importing",
 }
 
 

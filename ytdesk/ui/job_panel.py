@@ -36,7 +36,8 @@ STATUS_FILTERS = [
     ("Paused", (st.PAUSED,)), ("Succeeded", (st.SUCCEEDED,)), ("Failed", (st.FAILED,)),
     ("Cancelled", (st.CANCELLED,)),
 ]
-KIND_FILTERS = [("All kinds", None), ("Downloads", "download"), ("Metadata", "metadata")]
+KIND_FILTERS = [("All kinds", None), ("Downloads", "download"), ("Metadata", "metadata"),
+                ("Imports", "import")]
 ACTIONS_EVERY_MS = 50
 TOTALS_EVERY_MS = 2_000
 SEARCH_DEBOUNCE_MS = 250
