@@ -19,7 +19,6 @@ _.updated_at  # core/models.py: written with every change, by keyword
 # Columns of the schema (migrations/001) that the channel sync and the player will read:
 # removing them is a migration, not a clean-up.
 _.subscribed  # Channel
-_.last_synced_at  # Channel
 _.channel_ref  # Video
 _.play_position  # Video
 

@@ -158,4 +158,25 @@ class Preset(BaseModel):
     updated_at = pw.FloatField(default=now)
 
 
-MODELS = [Setting, Channel, Video, Job, JobEvent, SiteHold, Preset]
+class Subscription(BaseModel):
+    """A channel, playlist or feed the user follows; channels.py reads and writes it."""
+
+    id = pw.AutoField()
+    url = pw.TextField(unique=True)
+    title = pw.TextField()
+    group_name = pw.TextField(default="")  # free text: "Music"
+    folder = pw.TextField(null=True)  # None: the download folder
+    preset = pw.CharField(null=True)  # None: the default preset
+    interval_s = pw.FloatField()  # how often it is synced
+    enabled = pw.BooleanField(default=True)
+    backfill = pw.CharField()  # "none", "all" or a number: the back catalogue's first sync
+    filters = pw.TextField(default="{}")  # JSON, checked by channels.check_filters
+    keep_newest = pw.IntegerField(null=True)  # retention: keep only the newest N downloads
+    delete_watched_after_days = pw.IntegerField(null=True)
+    last_synced_at = pw.FloatField(null=True)
+    last_error = pw.TextField(null=True)
+    created_at = pw.FloatField(default=now)
+    updated_at = pw.FloatField(default=now)
+
+
+MODELS = [Setting, Channel, Video, Job, JobEvent, SiteHold, Preset, Subscription]
