@@ -38,6 +38,8 @@ def _packages_of_this_tree() -> None:
 _packages_of_this_tree()
 
 from fakesite import FakeSite, make_media  # noqa: E402
+from PySide6.QtCore import QObject, QUrl, Slot  # noqa: E402
+from PySide6.QtGui import QDesktopServices  # noqa: E402
 from support import make_home  # noqa: E402
 
 
@@ -86,3 +88,24 @@ def one_at_a_time(home, qtbot):
     made.start()
     yield made
     made.shutdown(timeout_s=10)
+
+
+class FolderOpener(QObject):
+    """Stands in for the file manager: Qt hands it every file: URL opened."""
+
+    def __init__(self):
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toLocalFile())
+
+
+@pytest.fixture
+def file_manager():
+    """Folders and files "opened" by the window, instead of a real file manager."""
+    opener = FolderOpener()
+    QDesktopServices.setUrlHandler("file", opener, "open")
+    yield opener
+    QDesktopServices.unsetUrlHandler("file")

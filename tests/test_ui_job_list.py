@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 from support import wait_until_idle
 
@@ -258,26 +258,6 @@ def test_space_pauses_and_resumes_the_selected_jobs(quiet, qtbot):
 
 
 # -- open folder -----------------------------------------------------------------------------------
-class FolderOpener(QObject):
-    """Stands in for the file manager: Qt hands it every file: URL opened."""
-
-    def __init__(self):
-        super().__init__()
-        self.opened: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.opened.append(url.toLocalFile())
-
-
-@pytest.fixture
-def file_manager():
-    opener = FolderOpener()
-    QDesktopServices.setUrlHandler("file", opener, "open")
-    yield opener
-    QDesktopServices.unsetUrlHandler("file")
-
-
 def test_open_folder_opens_the_jobs_folder(home, quiet, qtbot, file_manager, tmp_path):
     [job_id] = put(quiet, qtbot, "https://example.com/watch?v=1")
     chosen = tmp_path / "chosen"

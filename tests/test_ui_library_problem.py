@@ -7,8 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from ytdesk.app import EXIT_BAD_ENVIRONMENT, Options, Ytdesk, build_or_explain
@@ -22,24 +21,6 @@ from ytdesk.ui.single_instance import InstanceServer
 
 LEFT = Qt.MouseButton.LeftButton
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
-
-
-class FolderOpener(QObject):
-    def __init__(self):
-        super().__init__()
-        self.opened: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.opened.append(url.toLocalFile())
-
-
-@pytest.fixture
-def file_manager():
-    opener = FolderOpener()
-    QDesktopServices.setUrlHandler("file", opener, "open")
-    yield opener
-    QDesktopServices.unsetUrlHandler("file")
 
 
 def _urls(path: Path) -> list[str]:

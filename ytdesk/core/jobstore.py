@@ -175,21 +175,10 @@ def move(job_id: int, to_status: str, *, owner: str | None = None, message: str 
     return True
 
 
-def save_fields(job_id: int, **fields: Any) -> bool:
-    """Facts a running job learned (its title): best effort, like progress (False when
-    another writer holds the DB or the disk is full; the caller writes them later)."""
-    try:
-        with without_waiting(), transaction():
-            Job.update(updated_at=now(), **fields).where(
-                (Job.id == job_id) & (Job.status == st.RUNNING)).execute()
-    except pw.OperationalError:
-        return False
-    return True
-
-
 def save_progress(job_id: int, **fields: Any) -> bool:
-    """Best effort: progress is written when the DB is free and skipped (False) when
-    another writer holds it; the next report writes again, the download never waits."""
+    """Best effort: what a running job learned (its progress, its title) is written when
+    the DB is free and skipped (False) when another writer holds it or the disk is full;
+    the caller writes it again later, and the download never waits."""
     try:
         with without_waiting(), transaction():
             Job.update(updated_at=now(), **fields).where(

@@ -124,7 +124,7 @@ class JobContext:
         title then goes with the end state."""
         if title and title != self.title:  # a playlist's child knows its title already
             self.title = title
-            if jobstore.save_fields(self.job_id, title=title):
+            if jobstore.save_progress(self.job_id, title=title):
                 self.report((TITLED, self.job_id))
             else:
                 self.unsaved_title = title

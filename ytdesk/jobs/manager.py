@@ -200,27 +200,20 @@ class JobManager(QObject):
         dropping 10,000 links never freezes the window; `jobAdded` follows once stored."""
         _check_kind(kind)
         payload = dict(payload or {})
-        self._write(_add_urls, Logins(self.paths.credentials), kind, list(urls), payload,
+        self.write(_add_urls, Logins(self.paths.credentials), kind, list(urls), payload,
                     priority, done=self._on_added)
 
     def save_settings(self, values: dict[str, Any]) -> None:
         """Settings changed in the window: checked and in effect now (a refused value
         raises SettingError and changes nothing), written on the writer thread."""
-        self._write(self.settings.store, self.settings.stage(values))
+        self.write(self.settings.store, self.settings.stage(values))
 
     def write(self, function: Callable[..., Any], *args: Any,
               done: Callable[[Any], None] | None = None,
               failed: Callable[[BaseException], None] | None = None) -> None:
-        """A change the window asks for (a preset saved, deleted...), made on the writer
-        thread like every other: `done(result)` once committed, `failed(exception)` if
-        it raised (a refusal with its sentence)."""
-        self._write(function, *args, done=done, failed=failed)
-
-    def _write(self, function: Callable[..., Any], *args: Any,
-               done: Callable[[Any], None] | None = None,
-               failed: Callable[[BaseException], None] | None = None) -> None:
-        """Run a write on the writer thread, waiting out another program's lock there
-        (`libraryBusy` says so meanwhile); `done(result)` here once it is committed."""
+        """Run a write (one transaction) on the writer thread, waiting out another program's
+        lock there (`libraryBusy` says so meanwhile): `done(result)` here once it is
+        committed, `failed(exception)` if it raised (a refusal with its sentence)."""
         self._writer.submit(write_patiently, self._give_up_writing, function, args,
                             pass_task=True, done=done, reported=self._on_write_news,
                             failed=failed or self._on_write_failed,
@@ -265,7 +258,7 @@ class JobManager(QObject):
             if done is not None:
                 done(result)
 
-        self._write(write, done=acted)
+        self.write(write, done=acted)
 
     def _announce(self, result: ActionResult) -> None:
         for job_id in result.asked:  # ours: stop now, not at the next lease renewal
@@ -320,11 +313,11 @@ class JobManager(QObject):
         """Start no new job, here and in every process sharing the library, until
         `resume_queue` (or `ytdesk-cli resume`)."""
         self._pause_here(reason)
-        self._write(queuestate.pause, reason, done=self._pause_stored, failed=_pause_not_stored)
+        self.write(queuestate.pause, reason, done=self._pause_stored, failed=_pause_not_stored)
 
     def resume_queue(self) -> None:
         self._resume_here()
-        self._write(queuestate.resume, done=self._resume_stored, failed=_pause_not_stored)
+        self.write(queuestate.resume, done=self._resume_stored, failed=_pause_not_stored)
 
     def _pause_here(self, reason: str) -> None:
         self._paused_reason = reason

@@ -60,6 +60,8 @@ def find_tools() -> None:
 
 
 def media_server_template() -> str:
+    # Imported when asked: media_server imports yt-dlp, and this module is imported at
+    # start-up (the manager looks up ffmpeg through it).
     from .media_server import TEMPLATE
 
     return TEMPLATE
