@@ -55,10 +55,11 @@ def _fill_every_table(db) -> None:
         "INSERT INTO video (id, extractor, video_id, id_scope, title, description, uploader, "
         "channel, channel_ref_id, upload_date, duration, view_count, thumbnail, webpage_url, "
         "filepath, filesize, format, downloaded_at, watched, play_position, info_json, "
-        "created_at, updated_at, preset, tags) VALUES (1, 'generic', 'vid0008', "
+        "created_at, updated_at, preset, tags, favourite, watched_at, deleted_at, missing_since) "
+        "VALUES (1, 'generic', 'vid0008', "
         "'example.com:8000', 'Cats on a boat', 'a voyage', 'Ann', 'Sea TV', 1, '20240101', 12.5, "
         "7, 'http://t', 'http://example.com:8000/vid0008.mp4', '/v/a.mp4', 1234, '18', 9.0, 1, "
-        "3.5, '{}', 10.0, 11.0, 'best', 'cats\nboats')")
+        "3.5, '{}', 10.0, 11.0, 'best', 'cats\nboats', 1, 12.0, 13.0, 14.0)")
     for job_id, parent in ((1, None), (2, 1)):
         db.execute_sql(
             "INSERT INTO job (id, kind, status, url, title, payload, priority, site, parent_id, "
@@ -77,8 +78,10 @@ def _fill_every_table(db) -> None:
     db.execute_sql(
         "INSERT INTO subscription (id, url, title, group_name, folder, preset, interval_s, "
         "enabled, backfill, filters, keep_newest, delete_watched_after_days, last_synced_at, "
-        "last_error, created_at, updated_at) VALUES (1, 'https://example.com/c/sea', 'Sea TV', "
-        "'Boats', '/v/sea', 'mine', 21600.0, 1, '10', '{}', 5, 30, 7.0, 'none yet', 1.0, 2.0)")
+        "last_error, created_at, updated_at, avatar, last_counts) VALUES (1, "
+        "'https://example.com/c/sea', 'Sea TV', 'Boats', '/v/sea', 'mine', 21600.0, 1, '10', '{}', "
+        "5, 30, 7.0, 'none yet', 1.0, 2.0, 'http://a', '{\"new\": 1}')")
+    db.execute_sql("INSERT INTO subscription_entry VALUES (1, 1, 1, 8.0, 'a short')")
 
 
 def _contents(path) -> dict:

@@ -13,8 +13,11 @@ from typing import Any
 
 import peewee as pw
 
+from . import jobstates as st
 from .clock import now
 from .db import bound, transaction
+from .jobstore import PRIORITIES, NewJob, add_jobs
+from .models import Job
 from .models import Subscription as SubscriptionRow
 from .subscription_files import Subscription as Listed
 from .subscription_files import write_opml
@@ -172,6 +175,31 @@ def unsubscribe(subscription_id: int) -> None:
     with transaction():
         if not SubscriptionRow.delete().where(SubscriptionRow.id == subscription_id).execute():
             raise ChannelError(f"There is no subscription {subscription_id}.")
+
+
+def queue_syncs(subscription_ids: list[int], priority: int = PRIORITIES["normal"]) -> list[int]:
+    """A `sync` job for each of these subscriptions that has none queued or running (asking
+    twice never lists a channel twice); the ids of the jobs that sync them, old or new.
+    The videos a sync finds are queued at background priority whatever this one's."""
+    wanted = list(dict.fromkeys(subscription_ids))
+    with transaction():
+        rows = {row.id: row for row in SubscriptionRow.select().where(
+            SubscriptionRow.id.in_(wanted))} if wanted else {}
+        missing = [i for i in wanted if i not in rows]
+        if missing:
+            raise ChannelError(f"There is no subscription {missing[0]}.")
+        active = {}
+        for job in Job.select(Job.id, Job.payload).where(
+                (Job.kind == "sync") & Job.status.in_(st.ACTIVE)):
+            try:
+                active[json.loads(job.payload).get("subscription_id")] = job.id
+            except (json.JSONDecodeError, AttributeError):
+                continue
+        fresh = [i for i in wanted if i not in active]
+        new_ids = add_jobs(NewJob("sync", rows[i].url, {"subscription_id": i}, priority,
+                                  title=rows[i].title) for i in fresh)
+    made = dict(zip(fresh, new_ids, strict=True))
+    return [active.get(i) or made[i] for i in wanted]
 
 
 # -- reading ----------------------------------------------------------------------------------

@@ -86,6 +86,10 @@ class Video(BaseModel):
     downloaded_at = pw.FloatField(null=True)
     watched = pw.BooleanField(default=False)
     play_position = pw.FloatField(default=0)
+    watched_at = pw.FloatField(null=True)  # when it was marked watched (retention counts from it)
+    favourite = pw.BooleanField(default=False)  # retention never deletes a favourite
+    deleted_at = pw.FloatField(null=True)  # its file was deleted on purpose: never fetched again
+    missing_since = pw.FloatField(null=True)  # its file was gone when cleanup looked
     info_json = pw.TextField(null=True)
     created_at = pw.FloatField(default=now)
     updated_at = pw.FloatField(default=now)
@@ -175,8 +179,27 @@ class Subscription(BaseModel):
     delete_watched_after_days = pw.IntegerField(null=True)
     last_synced_at = pw.FloatField(null=True)
     last_error = pw.TextField(null=True)
+    avatar = pw.TextField(null=True)  # the address of the channel's image
+    last_counts = pw.TextField(default="{}")  # JSON: what the last sync saw, added, left out
     created_at = pw.FloatField(default=now)
     updated_at = pw.FloatField(default=now)
 
 
-MODELS = [Setting, Channel, Video, Job, JobEvent, SiteHold, Preset, Subscription]
+class SubscriptionEntry(BaseModel):
+    """A video a subscription's listing showed; `left_out` says why its sync did not
+    download it (the back catalogue, a filter, it could not be opened), or is None."""
+
+    id = pw.AutoField()
+    # (subscription, video) below is its index too
+    subscription = pw.ForeignKeyField(Subscription, backref="entries", on_delete="CASCADE",
+                                      index=False)
+    video = pw.ForeignKeyField(Video, backref="listed_in", on_delete="CASCADE")
+    seen_at = pw.FloatField(default=now)
+    left_out = pw.TextField(null=True)
+
+    class Meta:
+        indexes = ((("subscription", "video"), True),)
+
+
+MODELS = [Setting, Channel, Video, Job, JobEvent, SiteHold, Preset, Subscription,
+          SubscriptionEntry]
