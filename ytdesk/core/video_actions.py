@@ -76,7 +76,7 @@ def delete_files(video_ids: Iterable[int], *, dry_run: bool = False) -> Deleted:
     only counts. Favourites are deleted too when asked for by id: retention leaves them out
     before it gets here."""
     report, done = Deleted(), []
-    rows = []
+    rows: list[Video] = []
     for chunk in chunks(list(video_ids)):
         rows.extend(Video.select(Video.id, Video.filepath, Video.title)
                     .where(Video.id.in_(chunk) & Video.filepath.is_null(False)))
