@@ -62,6 +62,8 @@ def files_of(filepath: str | os.PathLike[str]) -> list[Path]:
     "Title [id].info.json", ".en.vtt", ".jpg", ".nfo", "-thumb.jpg"."""
     path = Path(filepath)
     stem = path.stem
+    if not stem:  # no name: nothing of its own
+        return []
     try:
         names = os.listdir(path.parent)
     except OSError:
@@ -81,6 +83,8 @@ def delete_files(video_ids: Iterable[int], *, dry_run: bool = False) -> Deleted:
         rows.extend(Video.select(Video.id, Video.filepath, Video.title)
                     .where(Video.id.in_(chunk) & Video.filepath.is_null(False)))
     for row in rows:
+        if not row.filepath:
+            continue
         files = files_of(row.filepath)
         sizes = {}
         for path in files:
