@@ -54,6 +54,11 @@ class Paths:
         """Where the single-instance socket lives when there is no private runtime dir."""
         return self.data_dir / "run"
 
+    @property
+    def thumbnails(self) -> Path:
+        """Thumbnails and channel images fetched for the browser (safe to delete)."""
+        return self.data_dir / "cache" / "thumbnails"
+
     def job_log(self, job_id: int) -> Path:
         return self.job_logs / f"{job_id}.log"
 

@@ -80,6 +80,9 @@ class JobManager(QObject):
     queuePaused = Signal(str)  # why (e.g. disk full)
     queueResumed = Signal()
     idle = Signal()  # nothing runs here, and the queue is paused or has nothing to do
+    # A subscription was added, changed or removed, or the library's videos changed outside
+    # a job (marked watched, files deleted): views of channels read them again.
+    subscriptionsChanged = Signal()
     libraryBusy = Signal(bool)  # True: a change waits for another program to let go of
     # the library's write lock; False: it got through (or was given up)
 
