@@ -78,3 +78,30 @@ def test_unsubscribe(home):
     assert channels.all_followed() == []
     with pytest.raises(ChannelError, match="There is no subscription"):
         channels.unsubscribe(followed.id)
+
+
+def test_each_channel_counts_its_videos_downloaded_and_unwatched(home):
+    from ytdesk.core import channel_summary, library, video_actions
+    from ytdesk.core.models import SubscriptionEntry, Video
+
+    sea = channels.subscribe("https://example.com/sea", "Sea TV")
+    channels.subscribe("https://example.com/quiet", "Quiet")
+    library.upsert_videos([{"id": f"v{i}", "extractor_key": "Fake", "title": "t"}
+                           for i in range(3)])
+    first, second, third = Video.select().order_by(Video.id)
+    Video.update(filepath="/v/a.mp4").where(Video.id.in_([first.id, second.id])).execute()
+    video_actions.mark_watched([first.id])
+    for video in (first, second, third):
+        SubscriptionEntry.create(subscription=sea.id, video=video.id)
+
+    counts = {s.followed.title: (s.video_count, s.downloaded_count, s.unwatched_count)
+              for s in channel_summary.summaries()}
+    assert counts == {"Quiet": (0, 0, 0), "Sea TV": (3, 2, 1)}
+
+
+def test_asking_twice_for_a_sync_queues_one(home):
+    sea = channels.subscribe("https://example.com/sea", "Sea TV")
+    first = channels.queue_syncs([sea.id])
+    assert channels.queue_syncs([sea.id, sea.id]) == first
+    with pytest.raises(ChannelError, match="no subscription 99"):
+        channels.queue_syncs([99])
