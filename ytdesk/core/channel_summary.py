@@ -5,6 +5,7 @@ watched), read in one query whatever the number of channels: for the channel lis
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import peewee as pw
 
@@ -23,15 +24,15 @@ class ChannelSummary:
 def summaries() -> list[ChannelSummary]:
     """Every subscription, by group then title, with its counts."""
     downloaded = Video.filepath.is_null(False)
-    counts = {
-        row[0]: row[1:] for row in (
-            SubscriptionEntry.select(
-                SubscriptionEntry.subscription,
-                pw.fn.COUNT(SubscriptionEntry.id),
-                pw.fn.SUM(downloaded.cast("INTEGER")),
-                pw.fn.SUM((downloaded & (Video.watched == False)).cast("INTEGER")))  # noqa: E712
-            .join(Video, on=SubscriptionEntry.video == Video.id)
-            .group_by(SubscriptionEntry.subscription)
-            .tuples())}
+    rows: Any = (
+        SubscriptionEntry.select(
+            SubscriptionEntry.subscription,
+            pw.fn.COUNT(SubscriptionEntry.id),
+            pw.fn.SUM(downloaded.cast("INTEGER")),
+            pw.fn.SUM((downloaded & (Video.watched == False)).cast("INTEGER")))  # noqa: E712
+        .join(Video, on=SubscriptionEntry.video == Video.id)
+        .group_by(SubscriptionEntry.subscription)
+        .tuples())
+    counts = {row[0]: row[1:] for row in rows}
     return [ChannelSummary(f, *(int(n or 0) for n in counts.get(f.id, (0, 0, 0))))
             for f in all_followed()]
