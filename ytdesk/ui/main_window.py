@@ -20,6 +20,7 @@ from ytdesk.ui import format as fmt
 from ytdesk.ui import icons
 
 from .actions import make_action, with_shortcut
+from .channel_browser import ChannelBrowser
 from .dropped import urls_in
 from .job_panel import JobPanel
 from .paused_banner import PausedBanner
@@ -34,12 +35,8 @@ BUSY_NOTE = "Library busy: waiting for another program to let go of it"
 BUSY_DETAIL = ("Another program is writing to ytdesk's library (a backup tool, a database "
                "browser, or another ytdesk). What you add or change waits and is saved as "
                "soon as it lets go; downloads go on.")
-# Until the channel browser and the player exist, their tabs say so plainly, and say what
-# already works instead.
+# Until the player exists, its tab says so plainly, and says what already works instead.
 COMING = {
-    "Channels": "Channels are coming in a later version of ytdesk: follow a channel and "
-                "ytdesk keeps its new videos downloaded.\n\nToday, paste or drop a channel's "
-                "address to download all of its videos now.",
     "Player": "The player is coming in a later version of ytdesk.\n\nToday, select a "
               "finished download and choose “Open folder” to find its file.",
 }
@@ -102,6 +99,11 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Areas")
         self.tabs.tabBar().setAccessibleName("Areas")
         self.tabs.addTab(self.jobs, icons.icon("running"), "Downloads")
+        self.browser = ChannelBrowser(manager, self.reader, paths, settings)
+        self.browser.message.connect(self.say)
+        # Until ytdesk has a player, a video opened in the browser plays in the system's.
+        self.browser.videoActivated.connect(self.browser.open_in_system_player)
+        self.tabs.addTab(self.browser, "Channels")
         for title, text in COMING.items():
             index = self.tabs.addTab(_coming_page(text), title)
             self.tabs.setTabToolTip(index, f"{title}: coming in a later version")
@@ -307,6 +309,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_state()
+        self.browser.close_down()
         super().closeEvent(event)
 
     def may_close(self) -> bool:
