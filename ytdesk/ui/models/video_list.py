@@ -129,7 +129,8 @@ class VideoListModel(QAbstractListModel):
         generation, cards = answer
         if generation != self._generation:
             return  # asked for a channel or search no longer shown
-        self._loading = None
+        # Still "loading" while the rows go in: a view (or Qt's model tester) that asks for
+        # more from inside the insertion would read this page again.
         self._at_end = len(cards) < self._page
         if cards:
             first = len(self._rows)
@@ -138,6 +139,7 @@ class VideoListModel(QAbstractListModel):
             if self._row_of is not None:
                 self._row_of.update((c.id, first + i) for i, c in enumerate(cards))
             self.endInsertRows()
+        self._loading = None
         self.pageArrived.emit()
 
     # -- after a change -----------------------------------------------------------------------
