@@ -72,9 +72,10 @@ def test_a_subscription_that_is_gone_cannot_be_changed(followed):
         channels.update(followed.id, title="Renamed")
 
 
-def test_subscribing_takes_retention_and_checks_it(home):
+def test_subscribing_takes_retention_and_enabled_and_checks_them(home):
     with pytest.raises(ChannelError, match="Keeping only the newest"):
         channels.subscribe(CHANNEL, keep_newest=0)
     assert channels.all_followed() == []
-    made = channels.subscribe(CHANNEL, keep_newest=3, delete_watched_after_days=14)
-    assert (made.keep_newest, made.delete_watched_after_days) == (3, 14)
+    made = channels.subscribe(CHANNEL, keep_newest=3, delete_watched_after_days=14,
+                              enabled=False)
+    assert (made.keep_newest, made.delete_watched_after_days, made.enabled) == (3, 14, False)

@@ -143,11 +143,13 @@ def subscribe(url: str, title: str | None = None, *, group: str = "",
               interval_s: float = DEFAULT_INTERVAL_S, backfill: Any = DEFAULT_BACKFILL,
               preset: str | None = None, folder: str | None = None,
               filters: dict[str, Any] | None = None, keep_newest: int | None = None,
-              delete_watched_after_days: int | None = None) -> Followed:
+              delete_watched_after_days: int | None = None, enabled: bool = True) -> Followed:
     """Follow `url`; everything is checked first, and a refusal changes nothing."""
     checked = check_url(url)
     if not checked.ok:
         raise ChannelError(checked.reason)
+    if not isinstance(enabled, bool):
+        raise ChannelError("enabled is true or false.")
     values = dict(url=checked.url, title=(title or "").strip() or checked.url,
                   group_name=group.strip(), interval_s=check_interval(interval_s),
                   backfill=check_backfill(backfill), preset=preset, folder=folder,
@@ -155,7 +157,7 @@ def subscribe(url: str, title: str | None = None, *, group: str = "",
                   keep_newest=check_retention("keep_newest", keep_newest),
                   delete_watched_after_days=check_retention("delete_watched_after_days",
                                                             delete_watched_after_days),
-                  created_at=now(), updated_at=now())
+                  enabled=enabled, created_at=now(), updated_at=now())
     with transaction():
         if SubscriptionRow.select().where(SubscriptionRow.url == checked.url).exists():
             raise ChannelError(f"You already follow {checked.url}.")
