@@ -357,7 +357,6 @@ class SubscriptionDialog(QDialog):
         manager.subscriptionsChanged.emit()
         if self._followed is None:  # its first sync, at once: no one waits hours for it
             manager.write(channels.queue_syncs, [followed.id], done=manager.jobAdded.emit)
-        self._followed = followed
         super().accept()
 
     @Slot(object)
@@ -383,7 +382,3 @@ class SubscriptionDialog(QDialog):
         needed = layout.totalHeightForWidth(self.width())
         if needed > self.height():
             self.resize(self.width(), needed)
-
-    def saved(self) -> Followed | None:
-        """The subscription as saved (or as it was shown, before saving)."""
-        return self._followed
