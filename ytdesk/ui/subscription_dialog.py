@@ -89,8 +89,11 @@ def align_labels(forms: list[QFormLayout]) -> None:
     """One label column for every group of the dialog, and fields that grow to the edge."""
     for form in forms:  # a row without a label gets an empty one, to take the column
         for index in range(form.rowCount()):
+            field = form.itemAt(index, QFormLayout.ItemRole.FieldRole)
+            widget = field.widget() if field is not None else None
+            hidden = widget is not None and widget.isHidden()  # a sentence's row: no gap
             if form.itemAt(index, QFormLayout.ItemRole.LabelRole) is None and \
-                    form.itemAt(index, QFormLayout.ItemRole.FieldRole) is not None:
+                    field is not None and not hidden:
                 form.setWidget(index, QFormLayout.ItemRole.LabelRole, QLabel())
     labels = [form.itemAt(index, QFormLayout.ItemRole.LabelRole) for form in forms
               for index in range(form.rowCount())]
@@ -141,7 +144,7 @@ class SubscriptionDialog(QDialog):
             self.unit.addItem(label, seconds)
         named(self.unit, "Sync interval unit")
         self.enabled = QCheckBox("Look for new videos on its own")
-        named(self.enabled, "Sync automatically",
+        named(self.enabled, "Look for new videos on its own",
               "Off: it is synced only when you ask (Sync now)")
 
         # -- the first sync ----------------------------------------------------------------
