@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QMenu, QMessageBox
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QMenu, QMessageBox
 
 from ytdesk.core import browse, channels, video_actions
 from ytdesk.core.browse import ChannelRow, VideoCard
@@ -58,6 +58,7 @@ class BrowserActions(QObject):
         super().__init__(browser)
         self.browser = browser
         self.question: QMessageBox | None = None  # while a question shows (tests answer it)
+        self.dialog: QDialog | None = None  # the subscription dialog last opened
         video_context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         self.play = make_action(self, "Play", self.play_current,
                                 tip="Play the video (Enter or double-click)")
@@ -271,7 +272,10 @@ class BrowserActions(QObject):
         self.open_subscription_dialog(None, url)
 
     def open_subscription_dialog(self, followed: channels.Followed | None, url: str) -> None:
-        self.browser.message.emit("Editing subscriptions is not available yet.")
+        from .subscription_dialog import edit_subscription  # made when first asked for
+
+        # It saves, says subscriptionsChanged (the browser reads again) and closes itself.
+        self.dialog = edit_subscription(self.browser, self.browser.manager, followed, url)
 
     def open_channel_folder(self) -> None:
         row = self.browser.current_channel()
