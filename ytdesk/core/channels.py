@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -52,6 +52,9 @@ class Followed:
     delete_watched_after_days: int | None
     last_synced_at: float | None
     last_error: str | None
+    avatar: str | None = None  # the address of the channel's image
+    newest_feed: str | None = None  # the site's feed of its newest uploads, once learnt
+    last_counts: dict[str, int] = field(default_factory=dict)  # its last sync, counted
 
 
 # -- checks -----------------------------------------------------------------------------------
@@ -222,11 +225,18 @@ def export_opml() -> bytes:
 
 
 def _followed(row: SubscriptionRow) -> Followed:
-    try:
-        filters = json.loads(row.filters or "{}")
-    except json.JSONDecodeError:
-        filters = {}  # damaged outside ytdesk: no filters rather than no subscription
+    # Damaged outside ytdesk: no filters rather than no subscription.
     return Followed(row.id, row.url, row.title, row.group_name, row.folder, row.preset,
                     row.interval_s, bool(row.enabled), row.backfill,
-                    filters if isinstance(filters, dict) else {}, row.keep_newest,
-                    row.delete_watched_after_days, row.last_synced_at, row.last_error)
+                    _json_dict(row.filters), row.keep_newest,
+                    row.delete_watched_after_days, row.last_synced_at, row.last_error,
+                    avatar=row.avatar, newest_feed=row.newest_feed,
+                    last_counts=_json_dict(row.last_counts))
+
+
+def _json_dict(text: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}
