@@ -6,13 +6,15 @@ feed of newest uploads)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import pytest
-from support import job, wait_until_idle
+from support import job, subprocess_env, wait_until_idle
 
 from ytdesk.core import channels
-from ytdesk.core.models import Job, SubscriptionEntry, Video
+from ytdesk.core.models import Job, Subscription, SubscriptionEntry, Video
 from ytdesk.ytdl import newest_feed
 
 
@@ -224,3 +226,67 @@ def test_a_listing_that_fails_is_said_on_the_subscription(site, home, run_sync):
     assert done.status == "failed"
     assert channels.get(followed.id).last_error == done.error
     assert json.loads(Job.get_by_id(done.id).payload)["subscription_id"] == followed.id
+
+
+def test_a_date_the_listing_does_not_give_is_decided_by_the_download(site, home, run_sync):
+    a_channel(site, "sea", 4)  # uploaded on the 2nd to the 5th of January
+    followed = channels.subscribe(site.channel_url("sea"), "Sea TV", backfill="all",
+                                  filters={"published_after": "2026-01-04"})
+    done = run_sync(followed)
+    assert done.status == "succeeded", done.error
+    assert downloaded() == {"sea003", "sea004"}
+    kids = {c.title: c.result for c in Job.select().where(Job.parent == done.id)}
+    assert kids["sea video 1"] == ("Left out by the subscription's filters: published before "
+                                   "2026-01-04.")
+    reasons = {e.video.video_id: e.left_out for e in SubscriptionEntry.select()}
+    assert reasons["sea001"] == "published before 2026-01-04" and reasons["sea004"] is None
+    assert site.bytes_served("/media/sea001") == 0
+
+
+def test_videos_imported_from_a_folder_are_not_downloaded_by_their_channels_sync(
+        site, home, run_sync, manager, qtbot, tmp_path):
+    ids = a_channel(site, "sea", 3)
+    folder = tmp_path / "old downloads"
+    subprocess.run([sys.executable, "-m", "yt_dlp", "-q", "--no-progress", "--write-info-json",
+                    "-P", str(folder), "-o", "%(title)s [%(id)s].%(ext)s",
+                    site.video_url(ids[0]), site.video_url(ids[1])],
+                   env=subprocess_env(), check=True, capture_output=True)
+    imported = manager.enqueue("import", str(folder))
+    wait_until_idle(qtbot, manager)
+    assert job(imported).status == "succeeded", job(imported).error
+    served = site.bytes_served("/media/")
+
+    done = run_sync(channels.subscribe(site.channel_url("sea"), "Sea TV", backfill="all"))
+    assert done.result.startswith("1 new of 3 seen; 2 already in your library"), done.result
+    assert site.bytes_served("/media/") - served == site.bytes_served(f"/media/{ids[2]}")
+    assert downloaded() == set(ids)
+
+
+def test_due_subscriptions_are_synced_a_few_at_a_time(site, home, qtbot):
+    from ytdesk.jobs.manager import JobManager
+
+    for n in range(5):
+        a_channel(site, f"c{n}", 1, name=f"Channel {n}")
+    followed = [channels.subscribe(site.channel_url(f"c{n}"), f"Channel {n}") for n in range(5)]
+    later = channels.subscribe(site.channel_url("c0", "videos"), "Synced just now")
+    Subscription.update(last_synced_at=9e12).where(Subscription.id == later.id).execute()
+    home.settings.set("sync_check_seconds", 0.05)
+    home.settings.set("syncs_at_once", 2)
+    manager = JobManager(home.paths, home.settings)
+    manager.start()
+    try:
+        qtbot.waitUntil(lambda: all(f.last_synced_at for f in map(channels.get,
+                                                                  (f.id for f in followed))),
+                        timeout=60_000)
+        wait_until_idle(qtbot, manager)
+    finally:
+        manager.shutdown(timeout_s=10)
+    syncs = list(Job.select().where(Job.kind == "sync").order_by(Job.id))
+    assert sorted(json.loads(j.payload)["subscription_id"] for j in syncs) == [
+        f.id for f in followed]  # one each; the one synced just now is not due
+    assert {j.priority for j in syncs} == {-10}
+    # never more than two queued or running at once
+    for made in syncs[2:]:
+        assert sum(1 for other in syncs if other.created_at <= made.created_at
+                   and (other.finished_at or 1e99) > made.created_at) <= 2
+    assert downloaded() == {f"c{n}001" for n in range(5)}
