@@ -87,7 +87,7 @@ def test_a_new_subscription_is_saved_and_its_first_sync_queued(open_dialog, stil
     dialog.unit.setCurrentIndex(dialog.unit.findText("minutes"))
     dialog.backfill.setCurrentIndex(dialog.backfill.findData("newest"))
     dialog.backfill_count.setValue(5)
-    dialog.filters.include_shorts.setChecked(False)
+    dialog.filters.include_shorts.setChecked(True)
     dialog.filters.title_excludes.setText("(?i)trailer")
     dialog.keep.setChecked(True)
     dialog.keep_count.setValue(3)
@@ -99,7 +99,7 @@ def test_a_new_subscription_is_saved_and_its_first_sync_queued(open_dialog, stil
             made.enabled, made.backfill, made.filters, made.keep_newest,
             made.delete_watched_after_days) == (
         CHANNEL, "Kitchen Notes", "Food", str(tmp_path / "kitchen"), "podcast", 1800.0, True,
-        "5", {"include_shorts": False, "title_excludes": "(?i)trailer"}, 3, None)
+        "5", {"include_shorts": True, "title_excludes": "(?i)trailer"}, 3, None)
     [sync] = Job.select().where(Job.kind == "sync")
     assert added.args == [[sync.id]]
     assert (sync.url, json.loads(sync.payload)) == (CHANNEL, {"subscription_id": made.id})
@@ -141,10 +141,10 @@ FIELDS = {
     "backfill none": lambda d, _: (d.backfill.setCurrentIndex(d.backfill.findData("none")),
                                    {"backfill": "none"})[1],
     "backfill newest": lambda d, _: (d.backfill_count.setValue(25), {"backfill": "25"})[1],
-    "shorts": lambda d, _: (d.filters.include_shorts.setChecked(False),
-                            {"filters": {"include_shorts": False}})[1],
-    "livestreams": lambda d, _: (d.filters.include_live.setChecked(False),
-                                 {"filters": {"include_live": False}})[1],
+    "shorts": lambda d, _: (d.filters.include_shorts.setChecked(True),
+                            {"filters": {"include_shorts": True}})[1],
+    "livestreams": lambda d, _: (d.filters.include_live.setChecked(True),
+                                 {"filters": {"include_live": True}})[1],
     "lengths": _set_lengths,
     "title must match": lambda d, _: (d.filters.title_matches.setText(r"(?i)\brecipe\b"),
                                       {"filters": {"title_matches": r"(?i)\brecipe\b"}})[1],

@@ -71,8 +71,6 @@ class FiltersBox(QGroupBox):
         self.form.addRow("Title must no&t match:", self.title_excludes)
         self.form.addRow("", self.pattern_problem)
         self.form.addRow("", self._side_by_side(self.after, self.after_date))
-        self.include_shorts.setChecked(True)
-        self.include_live.setChecked(True)
         self._shown: dict[str, Any] = {}
         self.title_matches.textChanged.connect(self._check_patterns)
         self.title_excludes.textChanged.connect(self._check_patterns)
@@ -87,9 +85,10 @@ class FiltersBox(QGroupBox):
 
     def show_filters(self, filters: dict[str, Any]) -> None:
         self._shown = dict(filters)
-        # No filter means nothing is left out: a missing "include" is included.
-        self.include_shorts.setChecked(filters.get("include_shorts", True))
-        self.include_live.setChecked(filters.get("include_live", True))
+        # As the sync reads them (core/sync_filters.wants_tab): a channel's Shorts and Live
+        # tabs are left out unless asked for, and never opened.
+        self.include_shorts.setChecked(bool(filters.get("include_shorts")))
+        self.include_live.setChecked(bool(filters.get("include_live")))
         for box, name in ((self.shortest, "min_duration_s"), (self.longest, "max_duration_s")):
             box.setValue(round((filters.get(name) or 0) / 60))
         self.title_matches.setText(filters.get("title_matches", ""))
@@ -104,7 +103,7 @@ class FiltersBox(QGroupBox):
         found: dict[str, Any] = {}
         for check, name in ((self.include_shorts, "include_shorts"),
                             (self.include_live, "include_live")):
-            if name in self._shown or not check.isChecked():  # absent: included
+            if name in self._shown or check.isChecked():  # absent: left out
                 found[name] = check.isChecked()
         for box, name in ((self.shortest, "min_duration_s"), (self.longest, "max_duration_s")):
             seconds = self._shown.get(name)
