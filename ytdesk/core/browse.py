@@ -15,6 +15,7 @@ import peewee as pw
 
 from . import jobstates as st
 from .channel_summary import ChannelSummary, summaries
+from .channels import all_followed
 from .jobstore import chunks
 from .library import fts_query
 from .models import Job, Subscription, SubscriptionEntry, Video
@@ -50,18 +51,22 @@ class ChannelRow:
 
     summary: ChannelSummary
     avatar: str | None
+    counted: bool = True  # False: the counts are not read yet (they read as 0)
 
     @property
     def id(self) -> int:
         return self.summary.followed.id
 
 
-def channels() -> list[ChannelRow]:
-    """Every subscription, by group then title, with its counts and image (two queries,
-    whatever the number of channels)."""
+def channels(counted: bool = True) -> list[ChannelRow]:
+    """Every subscription, by group then title, with its image and, when `counted`, its
+    counts (two queries whatever the number of channels; counting reads every entry of
+    the library, so the first list on screen is read without them)."""
     query: Any = Subscription.select(Subscription.id, Subscription.avatar).tuples()
     avatars: dict[int, str | None] = dict(query)
-    return [ChannelRow(summary, avatars.get(summary.followed.id)) for summary in summaries()]
+    found = summaries() if counted else [ChannelSummary(f, 0, 0, 0) for f in all_followed()]
+    return [ChannelRow(summary, avatars.get(summary.followed.id), counted)
+            for summary in found]
 
 
 _VIDEO_COLUMNS = (Video.id, Video.title, Video.duration, Video.upload_date, Video.thumbnail,

@@ -79,7 +79,6 @@ class ChannelBrowser(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS,  # type: ignore[call-arg]  # Qt property/signal keywords
                                     timeout=self._apply_search)
         self.search.textChanged.connect(self._search_timer.start)
-        self.search.installEventFilter(self)
 
         self.channel_view = QTreeView()
         self.channel_view.setAccessibleName("Channels")
@@ -116,7 +115,6 @@ class ChannelBrowser(QWidget):
                                  wordWrap=True, objectName="browserHint")
         self.empty_hint.setStyleSheet("color: palette(placeholder-text); font-size: 14px;")
         self.empty_hint.setContentsMargins(40, 0, 40, 0)
-        self.video_view.viewport().installEventFilter(self)
 
         self.browser_actions = BrowserActions(self)
         self.channel_toolbar = QToolBar("Channel actions")
@@ -166,6 +164,9 @@ class ChannelBrowser(QWidget):
             changed.connect(self._update_hint)
         self.videos.pageArrived.connect(self._update_header)
         self._update_header()
+        # Last: the filter reads the attributes made above.
+        self.search.installEventFilter(self)
+        self.video_view.viewport().installEventFilter(self)
 
     # -- reading ---------------------------------------------------------------------------
     def showEvent(self, event) -> None:
@@ -180,9 +181,12 @@ class ChannelBrowser(QWidget):
             self._stale = True
 
     def reload(self) -> None:
-        """Read the channel list and the top of the video list again."""
+        """Read the channel list and the top of the video list again. The first time, the
+        list is read without its counts (they cost a read of every entry of the library):
+        the first channel's page is asked for before them, so it is not kept waiting."""
         self._stale = False
-        self._reader.submit(browse.channels, done=self._channels_read, latest="channels")
+        self._reader.submit(browse.channels, self._loaded_once, done=self._channels_read,
+                            latest="channels")
         self.videos.refresh()
 
     def _channels_read(self, rows: list[ChannelRow]) -> None:
@@ -199,6 +203,7 @@ class ChannelBrowser(QWidget):
             self._loaded_once = True
             if rows and self.current_channel() is None and not self.search.text():
                 self.select_channel(rows[0].id)
+            self._reader.submit(browse.channels, done=self._channels_read, latest="channels")
         self._update_header()
         self._update_hint()
         self.channelsLoaded.emit()
@@ -313,7 +318,7 @@ class ChannelBrowser(QWidget):
                 self.title.setText(followed.title)
                 parts = [fmt.plural(summary.video_count, "video"),
                          f"{summary.downloaded_count:,} downloaded",
-                         f"{summary.unwatched_count:,} unwatched"]
+                         f"{summary.unwatched_count:,} unwatched"] if row.counted else []
                 if self.channels.is_syncing(followed.id):
                     parts.append("syncing now…")
                 elif followed.last_error:
@@ -342,9 +347,9 @@ class ChannelBrowser(QWidget):
         self.empty_hint.setVisible(bool(text))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.video_view.viewport() and event.type() == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize and watched is self.video_view.viewport():
             self.empty_hint.setGeometry(self.video_view.viewport().rect())
-        elif (watched is self.search and event.type() == QEvent.Type.KeyPress
+        elif (event.type() == QEvent.Type.KeyPress and watched is self.search
               and event.key() == Qt.Key.Key_Escape and self.search.text()):  # type: ignore[attr-defined]  # a QKeyEvent
             self.search_now("")
             return True

@@ -27,8 +27,10 @@ class _Group:
 def status_text(row: ChannelRow, syncing: bool) -> str:
     """The line under a channel's title: what waits to be watched, and its last sync."""
     summary, followed = row.summary, row.summary.followed
-    parts = [f"{summary.unwatched_count:,} unwatched" if summary.unwatched_count
-             else fmt.plural(summary.video_count, "video")]
+    parts = []
+    if row.counted:
+        parts.append(f"{summary.unwatched_count:,} unwatched" if summary.unwatched_count
+                     else fmt.plural(summary.video_count, "video"))
     if syncing:
         parts.append("syncing now…")
     elif followed.last_error:
