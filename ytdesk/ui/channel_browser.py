@@ -130,17 +130,23 @@ class ChannelBrowser(QWidget):
         self.channel_view.customContextMenuRequested.connect(self.browser_actions.channel_menu)
         self.video_view.customContextMenuRequested.connect(self.browser_actions.video_menu)
 
+        # The toolbar on a line of its own: beside the title it was cut off in a narrow
+        # window, and the details wrapped into a column.
         heading = QVBoxLayout()
         heading.setSpacing(2)
+        heading.setContentsMargins(2, 0, 0, 0)
         heading.addWidget(self.title)
         heading.addWidget(self.details)
-        top = QHBoxLayout()
-        top.addLayout(heading, 1)
-        top.addWidget(self.channel_toolbar, 0, Qt.AlignmentFlag.AlignBottom)
+        tools = QHBoxLayout()
+        tools.setContentsMargins(0, 0, 0, 0)
+        tools.addWidget(self.channel_toolbar)
+        tools.addStretch(1)
         right = QWidget()
         right_column = QVBoxLayout(right)
         right_column.setContentsMargins(0, 0, 0, 0)
-        right_column.addLayout(top)
+        right_column.setSpacing(4)
+        right_column.addLayout(heading)
+        right_column.addLayout(tools)
         right_column.addWidget(self.video_view, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -302,6 +308,9 @@ class ChannelBrowser(QWidget):
 
     # -- what it says ---------------------------------------------------------------------------
     def _update_header(self, *_: object) -> None:
+        # A search shows the whole library: the channel's own buttons would act on a
+        # channel the list does not show (its keys and menu stay on the channel list).
+        self.channel_toolbar.setVisible(not self.videos.search_text)
         if self.videos.search_text:
             self.title.setText(f"Search: {self.videos.search_text}")
             count = self.videos.rowCount()

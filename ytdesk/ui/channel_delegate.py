@@ -67,7 +67,7 @@ class ChannelDelegate(QStyledItemDelegate):
 
         badge = None
         if syncing:
-            badge = icons.status_icon("running")
+            badge = icons.icon("retry")  # the arrows of "sync now", not a download's
         elif followed.last_error:
             badge = icons.status_icon("failed")
         right = rect.right() - MARGIN

@@ -70,14 +70,17 @@ class VideoDelegate(QStyledItemDelegate):
         painter.setFont(title_font)
         painter.setPen(palette.color(QPalette.ColorRole.HighlightedText if selected
                                      else QPalette.ColorRole.Text))
-        title_rect = QRect(text.left(), text.top(), text.width(), metrics.height() * 2)
+        title = _two_lines(card.title, metrics, text.width())
+        lines = title.count("\n") + 1
+        title_rect = QRect(text.left(), text.top(), text.width(), metrics.height() * lines)
         painter.drawText(title_rect, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
-                         _two_lines(card.title, metrics, text.width()))
+                         title)
         painter.setFont(option.font)
         painter.setPen(_dim_text(palette, selected))
         small = QFontMetrics(option.font)
         details = small.elidedText(details_text(card), Qt.TextElideMode.ElideRight, text.width())
-        painter.drawText(QRect(text.left(), text.bottom() - small.height(), text.width(),
+        # Right under the title, as a page of search results reads.
+        painter.drawText(QRect(text.left(), title_rect.bottom() + 4, text.width(),
                                small.height()), Qt.AlignmentFlag.AlignLeft, details)
         painter.restore()
 
