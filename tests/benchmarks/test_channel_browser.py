@@ -23,7 +23,7 @@ from ytdesk.jobs.reader import Reader
 from ytdesk.ui.channel_browser import ChannelBrowser
 
 BIG = 100_000
-ROUNDS = 7
+ROUNDS = 15
 
 
 class FirstPagePaint(QObject):
