@@ -111,7 +111,7 @@ def main(out_dir: str) -> None:
         manager = JobManager(home.paths, home.settings)  # not started: nothing runs
         window = MainWindow(manager, home.settings, home.paths)
         window.show()
-        window.tabs.setCurrentWidget(window.browser)
+        window.tabs.setCurrentWidget(window.channels_page)
         browser = window.browser
         wait_until(lambda: browser.channels.channel_count() == len(CHANNELS))
         browser.select_channel(Subscription.get(Subscription.title == "Bread Lab").id)

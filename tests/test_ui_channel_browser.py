@@ -79,7 +79,7 @@ def window(home, manager, library, qtbot, file_manager):
     shown.show()
     qtbot.waitExposed(shown)
     with qtbot.waitSignal(shown.browser.channelsLoaded, timeout=10_000):
-        shown.tabs.setCurrentWidget(shown.browser)
+        shown.tabs.setCurrentWidget(shown.channels_page)
     browser = shown.browser
     browser.select_channel(library.cooking.id)
     qtbot.waitUntil(lambda: browser.videos.rowCount() == 5, timeout=10_000)
@@ -438,7 +438,7 @@ def test_no_channels_says_how_to_follow_one(home, manager, qtbot):
     qtbot.addWidget(shown)
     shown.show()
     with qtbot.waitSignal(shown.browser.channelsLoaded, timeout=10_000):
-        shown.tabs.setCurrentWidget(shown.browser)
+        shown.tabs.setCurrentWidget(shown.channels_page)
     hint = shown.browser.empty_hint
     assert hint.isVisible() and "You follow no channels yet" in hint.text()
     shown.browser.close_down()
@@ -472,3 +472,15 @@ def test_the_first_page_never_waits_for_the_channels_counts(home, manager, libra
     qtbot.waitUntil(lambda: "unwatched" in browser.details.text(), timeout=5_000)
     browser.close_down()
     reader.wait()
+
+
+def test_the_browser_is_made_when_its_tab_is_first_opened(home, manager, qtbot):
+    # The first frame does not wait for the browser's modules (nor the network's).
+    shown = MainWindow(manager, home.settings, home.paths)
+    qtbot.addWidget(shown)
+    shown.show()
+    assert shown._browser is None
+    shown.tabs.setCurrentWidget(shown.channels_page)
+    assert shown._browser is not None and shown.browser.isVisible()
+    shown.browser.close_down()
+    shown.reader.wait()

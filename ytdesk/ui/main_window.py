@@ -20,13 +20,14 @@ from ytdesk.ui import format as fmt
 from ytdesk.ui import icons
 
 from .actions import make_action, with_shortcut
-from .channel_browser import ChannelBrowser
 from .dropped import urls_in
 from .job_panel import JobPanel
 from .paused_banner import PausedBanner
 
 if TYPE_CHECKING:
     from ytdesk.jobs.preview_task import PreviewService
+
+    from .channel_browser import ChannelBrowser
 
 SPEED_EVERY_MS = 1_000
 FOCUS_ADDRESS = "Ctrl+L"
@@ -101,11 +102,13 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Areas")
         self.tabs.tabBar().setAccessibleName("Areas")
         self.tabs.addTab(self.jobs, icons.icon("running"), "Downloads")
-        self.browser = ChannelBrowser(manager, self.reader, paths, settings)
-        self.browser.message.connect(self.say)
-        # Until ytdesk has a player, a video opened in the browser plays in the system's.
-        self.browser.videoActivated.connect(self.browser.open_in_system_player)
-        self.tabs.addTab(self.browser, "Channels")
+        # The channel browser is made when its tab is first opened: the first frame does
+        # not need it (its modules and the network's take ~12 ms to import).
+        self._browser: ChannelBrowser | None = None
+        self.channels_page = QWidget()
+        QVBoxLayout(self.channels_page).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self.channels_page, "Channels")
+        self.tabs.currentChanged.connect(self._tab_opened)
         for title, text in COMING.items():
             index = self.tabs.addTab(_coming_page(text), title)
             self.tabs.setTabToolTip(index, f"{title}: coming in a later version")
@@ -254,6 +257,23 @@ class MainWindow(QMainWindow):
         self.subscription_dialog = edit_subscription(self, self.manager,
                                                      url=checked.url if checked.ok else "")
 
+    # -- the channel browser --------------------------------------------------------------------
+    @property
+    def browser(self) -> ChannelBrowser:
+        if self._browser is None:
+            from .channel_browser import ChannelBrowser
+
+            self._browser = ChannelBrowser(self.manager, self.reader, self.paths, self.settings)
+            self._browser.message.connect(self.say)
+            # Until ytdesk has a player, a video opened in the browser plays in the system's.
+            self._browser.videoActivated.connect(self._browser.open_in_system_player)
+            self.channels_page.layout().addWidget(self._browser)
+        return self._browser
+
+    def _tab_opened(self, index: int) -> None:
+        if self.tabs.widget(index) is self.channels_page and self._browser is None:
+            self.browser.show()  # made now, shown with its page
+
     # -- other windows ----------------------------------------------------------------------------
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog
@@ -339,7 +359,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_state()
-        self.browser.close_down()
+        if self._browser is not None:
+            self._browser.close_down()
         super().closeEvent(event)
 
     def may_close(self) -> bool:
