@@ -106,7 +106,8 @@ class MainWindow(QMainWindow):
         # not need it (its modules and the network's take ~12 ms to import).
         self._browser: ChannelBrowser | None = None
         self.channels_page = QWidget()
-        QVBoxLayout(self.channels_page).setContentsMargins(0, 0, 0, 0)
+        self._channels_layout = QVBoxLayout(self.channels_page)
+        self._channels_layout.setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self.channels_page, "Channels")
         self.tabs.currentChanged.connect(self._tab_opened)
         for title, text in COMING.items():
@@ -267,7 +268,7 @@ class MainWindow(QMainWindow):
             self._browser.message.connect(self.say)
             # Until ytdesk has a player, a video opened in the browser plays in the system's.
             self._browser.videoActivated.connect(self._browser.open_in_system_player)
-            self.channels_page.layout().addWidget(self._browser)
+            self._channels_layout.addWidget(self._browser)
         return self._browser
 
     def _tab_opened(self, index: int) -> None:
