@@ -9,8 +9,8 @@ import logging
 import shlex
 import signal
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -183,16 +183,43 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
     """Run the queue: with --until-idle, until nothing can start (nothing left to do, or the
     queue paused: exit 3); without, until stopped (Ctrl+C, SIGTERM), waiting through a
     pause for `ytdesk-cli resume` from another terminal."""
+    ran = process_queue(args, paths, settings, until_idle=args.until_idle,
+                        concurrency=args.concurrency)
+    if ran.paused:
+        return EXIT_QUEUE_PAUSED
+    if any(status == st.FAILED for status in ran.outcome.values()):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+@dataclass
+class QueueRun:
+    paused: str | None  # why the queue was paused when the run ended, if it was
+    outcome: dict[int, str]  # the jobs that finished while it ran -> how
+
+
+def process_queue(args, paths: Paths, settings: Settings, *, until_idle: bool,
+                  concurrency: int | None = None,
+                  done: Callable[[], bool] | None = None,
+                  say: Callable[[str], None] = _say) -> QueueRun:
+    """Run the queue in the foreground, saying what each job does, until it is idle
+    (`until_idle`), until `done()` is true (asked as jobs finish), or until stopped
+    (Ctrl+C, SIGTERM). `run` and `sync` share it."""
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from ytdesk.jobs.manager import JobManager
 
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
-    manager = JobManager(paths, settings, concurrency=args.concurrency)
+    manager = JobManager(paths, settings, concurrency=concurrency)
     outcome: dict[int, str] = {}
     state: dict[str, Any] = {"stopping": False}
 
     said: dict[int, str] = {}
+
+    def stop() -> None:
+        if not state["stopping"]:
+            state["stopping"] = True
+            QTimer.singleShot(0, app.quit)  # also when said before the loop runs
 
     def on_changed(job_id: int, status: str) -> None:
         if said.get(job_id) == status:
@@ -206,9 +233,11 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
         detail = f": {error}" if status in (st.FAILED, st.WAITING) and error else ""
         if status == st.SUCCEEDED and result:
             detail = f": {result}"
-        _say(f"job {job_id} {status}  {printable(label)}{printable(detail)}")
+        say(f"job {job_id} {status}  {printable(label)}{printable(detail)}")
         if status in st.FINISHED:
             outcome[job_id] = status
+        if done is not None and status in (*st.FINISHED, st.PAUSED) and done():
+            stop()
 
     def on_paused(reason: str) -> None:
         _complain(f"the queue is paused: {reason}")
@@ -217,18 +246,13 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
     def on_resumed() -> None:
         _complain("the queue is resumed")
 
-    def stop() -> None:
-        if not state["stopping"]:
-            state["stopping"] = True
-            QTimer.singleShot(0, app.quit)  # also when said before the loop runs
-
     def on_idle() -> None:
-        if args.until_idle:
+        if until_idle or done is not None:  # idle: what was waited for cannot move on
             stop()
 
     def on_recovered(ids: list[int]) -> None:
         for job_id in ids:
-            _say(f"job {job_id} interrupted earlier; queued again")
+            say(f"job {job_id} interrupted earlier; queued again")
 
     manager.jobChanged.connect(on_changed)
     manager.queuePaused.connect(on_paused)
@@ -244,6 +268,8 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
     manager.jobsRecovered.connect(on_recovered)
     try:
         manager.start()
+        if done is not None and done():
+            stop()
         app.exec()
         paused = manager.paused_reason
         if not manager.shutdown(timeout_s=10):
@@ -255,10 +281,7 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
         manager.deleteLater()
     if paused:
         _complain("stopped because the queue is paused")
-        return EXIT_QUEUE_PAUSED
-    if any(status == st.FAILED for status in outcome.values()):
-        return EXIT_FAILED
-    return EXIT_OK
+    return QueueRun(paused, outcome)
 
 
 def cmd_jobs(args, paths: Paths, settings: Settings) -> int:
@@ -498,6 +521,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="down: roll back even a migration that deletes data")
     migrate.add_argument("--json", action="store_true")
     migrate.set_defaults(handler=None)
+
+    from ytdesk import cli_channels  # here: it imports this module's helpers
+
+    cli_channels.add_commands(sub)
     return parser
 
 
@@ -524,7 +551,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _only_reads(args) -> bool:
     if args.command == "migrate":
         return args.action == "status"
-    return args.command in ("jobs", "videos", "log")
+    from ytdesk import cli_channels
+
+    return args.command in ("jobs", "videos", "log") or cli_channels.only_reads(args)
 
 
 def _with_library(args, paths: Paths) -> int:
