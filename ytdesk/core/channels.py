@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -52,6 +52,9 @@ class Followed:
     delete_watched_after_days: int | None
     last_synced_at: float | None
     last_error: str | None
+    avatar: str | None = None  # the address of the channel's image
+    newest_feed: str | None = None  # the site's feed of its newest uploads, once learnt
+    last_counts: dict[str, int] = field(default_factory=dict)  # its last sync, counted
 
 
 # -- checks -----------------------------------------------------------------------------------
@@ -224,6 +227,28 @@ def queue_syncs(subscription_ids: list[int], priority: int = PRIORITIES["normal"
     return [active.get(i) or made[i] for i in wanted]
 
 
+def queue_due_syncs(stamp: float, at_most: int) -> list[int]:
+    """Background syncs for enabled subscriptions whose interval has passed (never synced:
+    due now), longest-waiting first, while fewer than `at_most` syncs are queued or
+    running: a thousand imported subscriptions are listed a few at a time, not at once."""
+    with transaction():
+        active = [job.payload for job in Job.select(Job.payload).where(
+            (Job.kind == "sync") & Job.status.in_(st.ACTIVE))]
+        room = at_most - len(active)
+        if room <= 0:
+            return []
+        next_due = SubscriptionRow.last_synced_at + SubscriptionRow.interval_s
+        due = (SubscriptionRow.select(SubscriptionRow.id)
+               .where(SubscriptionRow.enabled
+                      & (SubscriptionRow.last_synced_at.is_null() | (next_due <= stamp)))
+               .order_by(pw.fn.COALESCE(next_due, SubscriptionRow.created_at),
+                         SubscriptionRow.id)
+               .limit(room + len(active)))
+        busy = {_json_dict(text).get("subscription_id") for text in active}
+        wanted = [row.id for row in due if row.id not in busy][:room]
+        return queue_syncs(wanted, PRIORITIES["low"]) if wanted else []
+
+
 # -- reading ----------------------------------------------------------------------------------
 def get(subscription_id: int) -> Followed:
     row = SubscriptionRow.get_or_none(SubscriptionRow.id == subscription_id)
@@ -244,11 +269,18 @@ def export_opml() -> bytes:
 
 
 def _followed(row: SubscriptionRow) -> Followed:
-    try:
-        filters = json.loads(row.filters or "{}")
-    except json.JSONDecodeError:
-        filters = {}  # damaged outside ytdesk: no filters rather than no subscription
+    # Damaged outside ytdesk: no filters rather than no subscription.
     return Followed(row.id, row.url, row.title, row.group_name, row.folder, row.preset,
                     row.interval_s, bool(row.enabled), row.backfill,
-                    filters if isinstance(filters, dict) else {}, row.keep_newest,
-                    row.delete_watched_after_days, row.last_synced_at, row.last_error)
+                    _json_dict(row.filters), row.keep_newest,
+                    row.delete_watched_after_days, row.last_synced_at, row.last_error,
+                    avatar=row.avatar, newest_feed=row.newest_feed,
+                    last_counts=_json_dict(row.last_counts))
+
+
+def _json_dict(text: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}
