@@ -348,7 +348,7 @@ def test_sync_downloads_the_back_catalogue_asked_for_and_says_what_it_did(site, 
     assert cli(home, "sync", str(followed.id)) == 0
     out = capsys.readouterr().out.splitlines()
     [summary] = [line for line in out if line.startswith(f"{followed.id}\t")]
-    assert summary.startswith(f"{followed.id}\tTest Channel\tsucceeded: ")
+    assert summary.startswith(f"{followed.id}\tTest Channel\tsucceeded: 2 new of ")
     downloads = Job.select().where(Job.kind == "download")
     assert downloads.count() == 2 and all(j.status == "succeeded" for j in downloads)
     assert Job.select().where(Job.status.in_(("queued", "running", "waiting"))).count() == 0
@@ -361,5 +361,20 @@ def test_sync_all_syncs_every_enabled_subscription_and_a_failure_is_exit_1(site,
     good = channels.subscribe(site.channel_url("otherchannel"), "Other", backfill="none")
     bad = channels.subscribe(site.channel_url("nosuchchannel"), "Gone", backfill="none")
     assert cli(home, "sync", "--all") == 1
-    out = capsys.readouterr().out
-    assert f"{good.id}\tOther\tsucceeded" in out and f"{bad.id}\tGone\tfailed: " in out
+    out = capsys.readouterr().out.splitlines()
+    assert f"{good.id}\tOther\tsucceeded: 0 new of 3 seen; 3 listing requests." in out
+    [gone] = [line for line in out if line.startswith(f"{bad.id}\t")]
+    assert gone.startswith(f"{bad.id}\tGone\tfailed: ") and "HTTP 404" in gone
+
+
+@SYNC_LANDED
+def test_sync_waits_for_its_downloads_and_one_that_fails_is_exit_1(site, home, capsys):
+    followed = channels.subscribe(site.channel_url("testchannel"), "Test Channel",
+                                  backfill="2")
+    site.set_fault("/media/v5/", "404")
+    assert cli(home, "sync", str(followed.id)) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert f"{followed.id}\tTest Channel\tsucceeded: 2 new of 3 seen; 3 listing requests." \
+        in out  # the sync did its part; one of its downloads did not
+    statuses = sorted(j.status for j in Job.select().where(Job.kind == "download"))
+    assert statuses == ["failed", "succeeded"]

@@ -171,6 +171,8 @@ def cmd_sync(args, paths: Paths, settings: Settings) -> int:
     for subscription_id, job_id in zip(ids, job_ids, strict=True):
         outline = jobstore.outline(job_id)
         title, url, failure, result = outline if outline else (None, "", None, None)
+        with contextlib.suppress(ChannelError):  # else unsubscribed meanwhile: the job's
+            title = channels.get(subscription_id).title  # as the sync may have renamed it
         status = jobstore.status_of(job_id) or "gone"
         said = result if status == st.SUCCEEDED else failure
         _say(f"{subscription_id}\t{printable(title or url)}\t{status}"
