@@ -26,7 +26,7 @@ from ytdesk.core import channels
 
 CHANNEL_SIZE = 5000
 NEW_EACH_ROUND = 5
-ROUNDS = 5
+ROUNDS = int(__import__("os").environ.get("SYNC_ROUNDS", "5"))
 
 
 def _upload(site, number: int) -> None:

@@ -50,7 +50,9 @@ def run(ctx: JobContext) -> str:
         ctx.payload[PRESET] = followed.preset  # its cookies and options list it too
     if followed.folder:
         ctx.payload["download_dir"] = followed.folder
-    with engine_for(ctx) as engine:
+    # The sync decides what the library has itself (and remembers deletions, which yt-dlp's
+    # archive does not know): yt-dlp's archive check on every entry would be a query more.
+    with engine_for(ctx, use_archive=False) as engine:
         sync = _Sync(ctx, engine, followed)
         try:
             return sync.run()

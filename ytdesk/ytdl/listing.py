@@ -100,8 +100,9 @@ def walk(engine: Engine, container: dict[str, Any], *, whole_lists: bool = True,
                 else:
                     yield Listed(entry, context, opened=inner)
             continue
-        if (entry.get("_type") not in URL_TYPES or engine.in_library(entry)
-                or engine.is_single_video(entry)):
+        # Asking the extractor costs nothing; asking the library is a query.
+        if (entry.get("_type") not in URL_TYPES or engine.is_single_video(entry)
+                or engine.in_library(entry)):
             yield Listed(entry, context)
             continue
         if depth >= MAX_NESTING or (enter is not None and not enter(entry)):
