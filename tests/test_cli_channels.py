@@ -116,6 +116,19 @@ def test_channels_json_has_the_documented_shape_and_counts(home, capsys):
                         "video_count": 3, "downloaded_count": 2, "last_error": None}
 
 
+def test_channels_json_gives_the_last_sync_as_a_date_and_the_sentence_of_its_error(home,
+                                                                                   capsys):
+    followed = channels.subscribe("https://example.com/c/m", "Tunes")
+    Subscription.update(last_synced_at=1_780_000_000.5, last_error="The site said no.").where(
+        Subscription.id == followed.id).execute()
+    assert cli(home, "channels", "--json") == 0
+    [shown] = json.loads(capsys.readouterr().out)
+    assert shown["last_synced_at"] == "2026-05-28T20:26:40+00:00"
+    assert shown["last_error"] == "The site said no."
+    assert cli(home, "channels") == 0
+    assert capsys.readouterr().out.splitlines()[1].endswith("error: The site said no.")
+
+
 def test_channels_lines_up_its_columns(home, capsys):
     channels.subscribe("https://example.com/c/m", "Tunes with a longer title", group="Music")
     channels.subscribe("https://example.com/c/p", "Cooking")

@@ -36,6 +36,7 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_QUEUE_PAUSED = 0, 1, 2, 3
 # The library or its folder cannot be used (read-only, damaged, locked...): fix the
 # environment, then run again. The same code as bad input: both are "you must act first".
 EXIT_BAD_ENVIRONMENT = 2
+DONE_CHECK_MS = 1000  # how often a run that waits for some jobs looks at their state
 
 
 def _say(text: str = "") -> None:
@@ -203,8 +204,8 @@ def process_queue(args, paths: Paths, settings: Settings, *, until_idle: bool,
                   done: Callable[[], bool] | None = None,
                   say: Callable[[str], None] = _say) -> QueueRun:
     """Run the queue in the foreground, saying what each job does, until it is idle
-    (`until_idle`), until `done()` is true (asked as jobs finish), or until stopped
-    (Ctrl+C, SIGTERM). `run` and `sync` share it."""
+    (`until_idle`), until `done()` is true (asked as jobs end, and each second), or until
+    stopped (Ctrl+C, SIGTERM). `run`, `sync` and `refresh` share it."""
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from ytdesk.jobs.manager import JobManager
@@ -266,16 +267,25 @@ def process_queue(args, paths: Paths, settings: Settings, *, until_idle: bool,
     previous = {signum: signal.signal(signum, lambda *_: QTimer.singleShot(0, stop))
                 for signum in (signal.SIGINT, signal.SIGTERM)}
     manager.jobsRecovered.connect(on_recovered)
-    try:
-        manager.start()
+
+    def look() -> None:  # another process (the window) may be the one running them
         if done is not None and done():
             stop()
+
+    looking = QTimer(interval=DONE_CHECK_MS)
+    looking.timeout.connect(look)
+    try:
+        manager.start()
+        look()
+        if done is not None:
+            looking.start()
         app.exec()
         paused = manager.paused_reason
         if not manager.shutdown(timeout_s=10):
             _complain("some jobs did not stop within 10 s; they will be recovered on next start")
     finally:
         wake.stop()
+        looking.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         manager.deleteLater()

@@ -19,6 +19,7 @@ from ytdesk.core import channel_summary, channels, job_family
 from ytdesk.core import jobstates as st
 from ytdesk.core import jobstore, presets, subscription_files, subscription_videos, video_actions
 from ytdesk.core.channels import ChannelError
+from ytdesk.core.clock import iso
 from ytdesk.core.credentials import Logins
 from ytdesk.core.db import transaction
 from ytdesk.core.jobstore import PRIORITIES, NewJob
@@ -123,7 +124,7 @@ def cmd_channels(args, paths: Paths, settings: Settings) -> int:
     if args.json:
         _print_json([{"id": s.followed.id, "url": s.followed.url, "title": s.followed.title,
                       "group": s.followed.group, "enabled": s.followed.enabled,
-                      "last_synced_at": s.followed.last_synced_at,
+                      "last_synced_at": iso(s.followed.last_synced_at),  # as jobs --json
                       "video_count": s.video_count, "downloaded_count": s.downloaded_count,
                       "last_error": s.followed.last_error} for s in listed])
         return EXIT_OK
