@@ -28,7 +28,6 @@ _.missing_since  # Video
 _.thumbnails  # Paths
 _.set_favourite  # core/video_actions.py
 _.forget_deletion  # core/video_actions.py
-_.subscriptionsChanged  # jobs/manager.py
 
 # -- peewee-migrate calls migrate(migrator, database, *, fake) and rollback(...) -------------
 _.fake  # migrations/*.py: part of the hooks' signature

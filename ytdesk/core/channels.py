@@ -76,6 +76,19 @@ def check_interval(seconds: Any) -> float:
     return float(seconds)
 
 
+def check_retention(name: str, value: Any) -> int | None:
+    """keep_newest or delete_watched_after_days: a whole number from 1, or None (keep all)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if name == "keep_newest":
+            raise ChannelError("Keeping only the newest downloads needs a number of them from "
+                               "1 up; leave it empty to keep them all.")
+        raise ChannelError("Deleting watched videos needs a number of days from 1 up; leave "
+                           "it empty to never delete them.")
+    return value
+
+
 def parse_interval(text: str) -> float:
     """ "6h", "30m", "2d" or seconds, as people write an interval."""
     found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text or "")
@@ -132,16 +145,22 @@ def check_filters(filters: Any) -> dict[str, Any]:
 def subscribe(url: str, title: str | None = None, *, group: str = "",
               interval_s: float = DEFAULT_INTERVAL_S, backfill: Any = DEFAULT_BACKFILL,
               preset: str | None = None, folder: str | None = None,
-              filters: dict[str, Any] | None = None) -> Followed:
+              filters: dict[str, Any] | None = None, keep_newest: int | None = None,
+              delete_watched_after_days: int | None = None, enabled: bool = True) -> Followed:
     """Follow `url`; everything is checked first, and a refusal changes nothing."""
     checked = check_url(url)
     if not checked.ok:
         raise ChannelError(checked.reason)
+    if not isinstance(enabled, bool):
+        raise ChannelError("enabled is true or false.")
     values = dict(url=checked.url, title=(title or "").strip() or checked.url,
                   group_name=group.strip(), interval_s=check_interval(interval_s),
                   backfill=check_backfill(backfill), preset=preset, folder=folder,
                   filters=json.dumps(check_filters(filters or {}), sort_keys=True),
-                  created_at=now(), updated_at=now())
+                  keep_newest=check_retention("keep_newest", keep_newest),
+                  delete_watched_after_days=check_retention("delete_watched_after_days",
+                                                            delete_watched_after_days),
+                  enabled=enabled, created_at=now(), updated_at=now())
     with transaction():
         if SubscriptionRow.select().where(SubscriptionRow.url == checked.url).exists():
             raise ChannelError(f"You already follow {checked.url}.")
@@ -247,6 +266,56 @@ def queue_due_syncs(stamp: float, at_most: int) -> list[int]:
         busy = {_json_dict(text).get("subscription_id") for text in active}
         wanted = [row.id for row in due if row.id not in busy][:room]
         return queue_syncs(wanted, PRIORITIES["low"]) if wanted else []
+
+
+# What a user edits of a subscription, and the column each is kept in.
+EDITABLE = {"title": "title", "group": "group_name", "folder": "folder", "preset": "preset",
+            "interval_s": "interval_s", "enabled": "enabled", "backfill": "backfill",
+            "filters": "filters", "keep_newest": "keep_newest",
+            "delete_watched_after_days": "delete_watched_after_days"}
+
+
+def update(subscription_id: int, **changes: Any) -> Followed:
+    """Change a subscription's settings; every change is checked first, and a refusal
+    (a sentence) changes nothing."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise ChannelError(f"A subscription has no setting called {unknown[0]!r}; the "
+                           f"settings are {', '.join(EDITABLE)}.")
+    values: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in ("title", "group"):
+            if not isinstance(value, str):
+                raise ChannelError(f"A subscription's {name} is text.")
+            value = value.strip()
+        elif name in ("folder", "preset"):
+            if value is not None and not isinstance(value, str):
+                raise ChannelError(f"A subscription's {name} is a name, or nothing for the "
+                                   "default.")
+            value = (value or "").strip() or None
+        elif name == "enabled":
+            if not isinstance(value, bool):
+                raise ChannelError("enabled is true or false.")
+        elif name == "filters":
+            value = json.dumps(check_filters(value), sort_keys=True)
+        elif name in ("keep_newest", "delete_watched_after_days"):
+            value = check_retention(name, value)
+        elif name == "interval_s":
+            value = check_interval(value)
+        elif name == "backfill":
+            value = check_backfill(value)
+        values[EDITABLE[name]] = value
+    with transaction():
+        row = SubscriptionRow.get_or_none(SubscriptionRow.id == subscription_id)
+        if row is None:
+            raise ChannelError(f"There is no subscription {subscription_id}.")
+        if values.get("title") == "":
+            values["title"] = row.url  # as when subscribing without a name
+        if values:
+            values["updated_at"] = now()
+            SubscriptionRow.update(**values).where(
+                SubscriptionRow.id == subscription_id).execute()
+    return get(subscription_id)
 
 
 # -- reading ----------------------------------------------------------------------------------
