@@ -61,10 +61,11 @@ def test_subscribe_stores_every_setting_and_prints_the_id(home, tmp_path, capsys
     (["--interval", "soon"], "is not an interval; write it as 30m, 6h or 2d"),
     (["--interval", "5m"], "at most every 15 minutes"),
     (["--backfill", "some"], "is not a back-catalogue choice"),
-    (["--keep-newest", "0"], "is a whole number, at least 1"),
+    (["--keep-newest", "0"], "needs a number of them from 1 up"),
+    (["--delete-watched-after", "-3"], "needs a number of days from 1 up"),
     (["--preset", "no-such-preset"], "no-such-preset"),
 ], ids=["filter-name", "regex", "bool", "number", "date", "no-equals", "interval",
-        "too-often", "backfill", "keep-newest", "preset"])
+        "too-often", "backfill", "keep-newest", "delete-after", "preset"])
 def test_a_setting_that_cannot_be_used_is_refused_and_nothing_is_stored(home, capsys, args,
                                                                         sentence):
     code = cli(home, "subscribe", "https://example.com/c/one", *args)

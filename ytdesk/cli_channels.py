@@ -21,7 +21,6 @@ from ytdesk.core import jobstore, presets, subscription_files, subscription_vide
 from ytdesk.core.channels import ChannelError
 from ytdesk.core.clock import iso
 from ytdesk.core.credentials import Logins
-from ytdesk.core.db import transaction
 from ytdesk.core.jobstore import PRIORITIES, NewJob
 from ytdesk.core.paths import Paths
 from ytdesk.core.preset_options import PresetError
@@ -73,19 +72,17 @@ def cmd_subscribe(args, paths: Paths, settings: Settings) -> int:
         filters = _filters_of(args.filter or [])
         interval = channels.parse_interval(args.interval)
         backfill = channels.check_backfill(args.backfill)
-        channels.check_retention(args.keep_newest, args.delete_watched_after)
         if args.preset is not None:
             presets.get(args.preset)
         folder = str(Path(args.folder).expanduser().resolve()) if args.folder else None
         if folder is not None and Path(folder).exists() and not Path(folder).is_dir():
             raise ChannelError(f"{folder} is a file, not a folder; choose a folder for this "
                                "subscription's videos.")
-        with transaction():  # the subscription and its retention, or neither
-            followed = channels.subscribe(args.url, args.name, group=args.group or "",
-                                          interval_s=interval, backfill=backfill,
-                                          preset=args.preset, folder=folder, filters=filters)
-            if args.keep_newest is not None or args.delete_watched_after is not None:
-                channels.set_retention(followed.id, args.keep_newest, args.delete_watched_after)
+        followed = channels.subscribe(args.url, args.name, group=args.group or "",
+                                      interval_s=interval, backfill=backfill,
+                                      preset=args.preset, folder=folder, filters=filters,
+                                      keep_newest=args.keep_newest,
+                                      delete_watched_after_days=args.delete_watched_after)
     except (ChannelError, PresetError) as error:
         _complain(str(error))
         return EXIT_BAD_INPUT

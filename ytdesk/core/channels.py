@@ -199,28 +199,6 @@ def unsubscribe(subscription_id: int) -> None:
             raise ChannelError(f"There is no subscription {subscription_id}.")
 
 
-def check_retention(keep_newest: Any, delete_watched_after_days: Any) -> None:
-    for value, what in ((keep_newest, "The number of downloads to keep"),
-                        (delete_watched_after_days, "The days before a watched video is "
-                                                    "deleted")):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                                  or value < 1):
-            raise ChannelError(f"{what} is a whole number, at least 1.")
-
-
-def set_retention(subscription_id: int, keep_newest: int | None,
-                  delete_watched_after_days: int | None) -> Followed:
-    """Keep only the newest N downloads, delete watched ones after D days (None: never)."""
-    check_retention(keep_newest, delete_watched_after_days)
-    with transaction():
-        if not SubscriptionRow.update(keep_newest=keep_newest,
-                                      delete_watched_after_days=delete_watched_after_days,
-                                      updated_at=now()).where(
-                SubscriptionRow.id == subscription_id).execute():
-            raise ChannelError(f"There is no subscription {subscription_id}.")
-    return get(subscription_id)
-
-
 def queue_syncs(subscription_ids: list[int], priority: int = PRIORITIES["normal"]) -> list[int]:
     """A `sync` job for each of these subscriptions that has none queued or running (asking
     twice never lists a channel twice); the ids of the jobs that sync them, old or new.
