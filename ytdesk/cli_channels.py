@@ -7,8 +7,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from ytdesk.cli import (EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, EXIT_QUEUE_PAUSED,
                         _print_json, _say, process_queue)
 from ytdesk.core import channel_summary, channels, job_family
 from ytdesk.core import jobstates as st
-from ytdesk.core import jobstore, presets, subscription_files, subscription_videos, video_actions
+from ytdesk.core import jobstore, presets, subscription_import, subscription_videos, video_actions
 from ytdesk.core.channels import ChannelError
 from ytdesk.core.clock import iso
 from ytdesk.core.credentials import Logins
@@ -276,66 +274,34 @@ def _tell(refreshed, args, *, dry_run: bool, job_id: int | None) -> int:
 # -- subscriptions import / export ----------------------------------------------------------------
 def cmd_subscriptions(args, paths: Paths, settings: Settings) -> int:
     if args.action == "export":
-        return _export(Path(args.file))
-    try:
-        data = Path(args.file).read_bytes()
-        kind, items = subscription_files.read(data, source=args.file)
-    except OSError as exc:
-        _complain(f"cannot read {args.file}: {exc.strerror or exc}")
-        return EXIT_BAD_INPUT
+        try:
+            written = subscription_import.export_file(Path(args.file).expanduser())
+        except subscription_import.ExportError as error:
+            _complain(str(error))
+            return EXIT_BAD_INPUT
+        _say(f"wrote {written} subscriptions to {printable(args.file)}")
+        return EXIT_OK
+    try:  # the same preview as the window's, read by content whatever the file's name
+        preview = subscription_import.preview_file(Path(args.file).expanduser())
     except SubscriptionFileError as error:
         _complain(str(error))
         return EXIT_BAD_INPUT
     if args.dry_run:
-        known = {f.url for f in channels.all_followed()}
-        fresh = []
-        for item in items:
-            checked = check_url(item.url)
-            if checked.ok and checked.url not in known:
-                known.add(checked.url)
-                fresh.append((checked.url, item))
-        for address, item in fresh:
+        for item in preview.fresh:
             _say("\t".join(["would add", printable(item.group or "-"), printable(item.title),
-                            printable(address)]))
-        _say(f"{kind}: would add {len(fresh)}, skip {len(items) - len(fresh)} "
-             "(dry run: nothing was added)")
+                            printable(item.url)]))
+        _say(f"{preview.format}: would add {len(preview.fresh)}, skip "
+             f"{len(preview.followed)} followed already (dry run: nothing was added)")
         return EXIT_OK
     try:
-        added, skipped = channels.import_listed(items)
+        added, skipped = channels.import_listed(preview.items)
     except ChannelError as error:
         _complain(str(error))
         return EXIT_BAD_INPUT
     for followed in added:
         _say(f"added\t{followed.id}\t{printable(followed.title)}\t{printable(followed.url)}")
-    _say(f"{kind}: added {len(added)}, skipped {skipped} (followed already or not a web "
-         "address)")
+    _say(f"{preview.format}: added {len(added)}, skipped {skipped} followed already")
     return EXIT_OK
-
-
-def _export(target: Path) -> int:
-    data = channels.export_opml()
-    try:
-        _write_atomically(target.expanduser(), data)
-    except OSError as exc:
-        _complain(f"cannot write {target}: {exc.strerror or exc}; nothing was written.")
-        return EXIT_BAD_INPUT
-    _say(f"wrote {len(channels.all_followed())} subscriptions to {printable(str(target))}")
-    return EXIT_OK
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    """The whole file or, if anything fails, the file as it was."""
-    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                       suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, target)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
 
 
 # -- parsing --------------------------------------------------------------------------------
