@@ -392,3 +392,34 @@ def test_sync_waits_for_its_downloads_and_one_that_fails_is_exit_1(site, home, c
         in out  # the sync did its part; one of its downloads did not
     statuses = sorted(j.status for j in Job.select().where(Job.kind == "download"))
     assert statuses == ["failed", "succeeded"]
+
+
+def test_a_run_that_waits_for_a_job_sees_another_process_finish_it(home, capsys):
+    """The window may be the one that runs what `sync` or `refresh` waits for: its end
+    reaches no signal here, so the wait also looks at the library."""
+    import sqlite3
+    import threading
+    from argparse import Namespace
+
+    from ytdesk.cli import process_queue
+    from ytdesk.core import jobstore
+
+    [job_id, _] = jobstore.add_jobs([jobstore.NewJob("metadata", "https://example.com/c"),
+                                     jobstore.NewJob("download", "https://example.com/v")])
+    # Both due in a day: this run's own manager leaves them alone, as it would leave
+    # another process's running jobs; the second one keeps the queue from being idle.
+    Job.update(status="waiting", scheduled_at=Job.created_at + 86_400).execute()
+
+    def other_process_finishes_it() -> None:
+        other = sqlite3.connect(home.paths.database, timeout=30)
+        with other:
+            other.execute("UPDATE job SET status = 'succeeded' WHERE id = ?", (job_id,))
+        other.close()
+
+    finisher = threading.Timer(0.3, other_process_finishes_it)
+    finisher.start()
+    ran = process_queue(Namespace(data_dir=str(home.paths.data_dir)), home.paths,
+                        home.settings, until_idle=False,
+                        done=lambda: jobstore.status_of(job_id) == "succeeded")
+    finisher.join()
+    assert ran.paused is None and jobstore.status_of(job_id) == "succeeded"

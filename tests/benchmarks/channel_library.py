@@ -24,7 +24,6 @@ GROUPS = ["", "Music", "Cooking", "Science", "News"]
 class Filled:
     channels: int
     videos: int
-    first_subscription_id: int
 
 
 def _insert(model, rows: list[dict]) -> None:
@@ -68,4 +67,4 @@ def fill(channels: int = 1_000, videos: int = 100_000, seed: int = 9) -> Filled:
         _insert(SubscriptionEntry, [
             dict(subscription=first + n // per_channel, video=first_video + n, seen_at=stamp)
             for n in range(channels * per_channel)])
-    return Filled(channels, channels * per_channel, first)
+    return Filled(channels, channels * per_channel)
