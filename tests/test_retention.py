@@ -1,0 +1,95 @@
+"""A subscription's retention rules delete what they say, on disk and in the library:
+the newest N downloads stay, watched videos go D days after they were watched, favourites
+always stay, and a deleted video is remembered (so a sync does not fetch it again)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ytdesk.core import channels, retention
+from ytdesk.core.clock import now
+from ytdesk.core.models import Subscription, SubscriptionEntry, Video
+
+DAY = 86_400
+
+
+def downloaded(folder: Path, video_id: str, **columns) -> int:
+    """A downloaded video: its file and its info JSON on disk, its row in the library."""
+    folder.mkdir(parents=True, exist_ok=True)
+    media = folder / f"Video {video_id} [{video_id}].mp4"
+    media.write_bytes(b"v" * 1000)
+    (folder / f"Video {video_id} [{video_id}].info.json").write_text("{}")
+    return Video.insert(extractor="fakesite", video_id=video_id, title=f"Video {video_id}",
+                        filepath=str(media), filesize=1000, **columns).execute()
+
+
+def following(url: str, video_ids: list[int], **rules) -> int:
+    """A subscription whose listing showed these videos, oldest first (as a sync adds them)."""
+    subscription_id = channels.subscribe(url).id
+    Subscription.update(**rules).where(Subscription.id == subscription_id).execute()
+    for video_id in video_ids:
+        SubscriptionEntry.insert(subscription=subscription_id, video=video_id).execute()
+    return subscription_id
+
+
+def test_keep_newest_three_deletes_only_the_older_files_and_keeps_favourites(home, tmp_path):
+    folder = tmp_path / "videos" / "Channel"
+    ids = [downloaded(folder, f"c{n}", favourite=(n == 1)) for n in range(1, 7)]  # c1 oldest
+    other = following("https://example.com/other", [downloaded(tmp_path / "o", "o1"),
+                                                    downloaded(tmp_path / "o", "o2")],
+                      keep_newest=1)
+    sub = following("https://example.com/channel", ids, keep_newest=3)
+
+    dry = retention.apply(sub, dry_run=True)
+    # c4-c6 are the newest three; of c1-c3, c1 is a favourite.
+    assert [d.video_id for d in dry.which] == [ids[2], ids[1]]  # newest first: c3, c2
+    assert (dry.videos, dry.files, dry.bytes) == (2, 4, 2 * (1000 + 2))
+    assert sorted(Path(p).name for p in dry.paths) == [
+        "Video c2 [c2].info.json", "Video c2 [c2].mp4",
+        "Video c3 [c3].info.json", "Video c3 [c3].mp4"]
+    assert all(Path(p).exists() for p in dry.paths)  # a dry run only counts
+
+    done = retention.apply(sub, dry_run=False)
+    assert done.videos == 2 and done.problems == []
+    left = sorted(p.name for p in folder.iterdir() if p.suffix == ".mp4")
+    assert left == ["Video c1 [c1].mp4", "Video c4 [c4].mp4", "Video c5 [c5].mp4",
+                    "Video c6 [c6].mp4"]
+    rows = {v.video_id: v for v in Video.select()}
+    for gone in ("c2", "c3"):
+        assert rows[gone].filepath is None and rows[gone].deleted_at is not None
+    for kept in ("c1", "c4", "c5", "c6"):
+        assert rows[kept].filepath and rows[kept].deleted_at is None
+    # The other subscription's rule was not applied: only this one's was asked for.
+    assert rows["o1"].filepath and rows["o2"].filepath
+    assert retention.apply(sub, dry_run=False).videos == 0  # nothing more to do
+
+    everywhere = retention.apply(None, dry_run=False)
+    assert [d.video_id for d in everywhere.which] == [rows["o1"].id]
+    assert rows["o2"].id not in {d.video_id for d in everywhere.which}
+    assert other
+
+
+def test_watched_videos_go_after_d_days_by_when_they_were_watched(home, tmp_path):
+    folder = tmp_path / "videos" / "Talks"
+    long_ago = downloaded(folder, "w1", watched=True, watched_at=now() - 10 * DAY)
+    lately = downloaded(folder, "w2", watched=True, watched_at=now() - 2 * DAY)
+    unwatched = downloaded(folder, "w3")
+    loved = downloaded(folder, "w4", watched=True, watched_at=now() - 30 * DAY, favourite=True)
+    sub = following("https://example.com/talks", [long_ago, lately, unwatched, loved],
+                    delete_watched_after_days=7)
+
+    done = retention.apply(sub, dry_run=False)
+    assert [(d.video_id, d.reason) for d in done.which] == [(long_ago, retention.WATCHED)]
+    assert sorted(p.name for p in folder.glob("*.mp4")) == [
+        "Video w2 [w2].mp4", "Video w3 [w3].mp4", "Video w4 [w4].mp4"]
+    assert Video.get_by_id(long_ago).deleted_at is not None
+    assert Video.get_by_id(loved).filepath  # a favourite is never deleted
+
+
+def test_a_video_without_its_file_or_marked_missing_is_not_counted_as_a_download(home, tmp_path):
+    folder = tmp_path / "videos" / "Gone"
+    ids = [downloaded(folder, f"g{n}") for n in range(1, 4)]
+    Video.update(missing_since=now()).where(Video.id == ids[2]).execute()  # the newest
+    sub = following("https://example.com/gone", ids, keep_newest=1)
+    # The newest one that has a file is g2: g1 alone goes.
+    assert [d.video_id for d in retention.plan(sub)] == [ids[0]]
