@@ -27,6 +27,8 @@ from .paused_banner import PausedBanner
 if TYPE_CHECKING:
     from ytdesk.jobs.preview_task import PreviewService
 
+    from .cleanup_dialog import CleanupDialog
+
 SPEED_EVERY_MS = 1_000
 FOCUS_ADDRESS = "Ctrl+L"
 SETTINGS_KEY = "Ctrl+,"
@@ -87,7 +89,11 @@ class MainWindow(QMainWindow):
                                       shortcut=SETTINGS_KEY, tip="Settings")
         about_action = make_action(self, "About", self.open_about, icon="about",
                                    tip="About ytdesk: the versions of its parts")
-        for action in (settings_action, about_action):
+        cleanup_action = make_action(self, "Clean up…", self.open_cleanup, tip=(
+            "Clean up: see what unfinished downloads, old job logs and retention rules "
+            "would remove, then remove it"))
+        self.cleanup_dialog: CleanupDialog | None = None  # while it shows (tests answer it)
+        for action in (cleanup_action, settings_action, about_action):
             toolbar.addAction(action)
             toolbar.widgetForAction(action).setFocusPolicy(Qt.FocusPolicy.TabFocus)
             self.addAction(action)  # its shortcut works wherever the focus is
@@ -227,6 +233,28 @@ class MainWindow(QMainWindow):
         from .settings_dialog import SettingsDialog
 
         SettingsDialog(self.settings, self.manager, self).exec()
+
+    def open_cleanup(self) -> None:
+        """A dry run first (off this thread), then, if the user agrees, the real job."""
+        from .cleanup_dialog import CleanupDialog
+
+        if self.cleanup_dialog is not None:
+            self.cleanup_dialog.raise_()
+            return
+        self.cleanup_dialog = CleanupDialog(self.settings, self.paths.job_logs, self)
+        self.cleanup_dialog.accepted.connect(self._queue_cleanup)
+        self.cleanup_dialog.finished.connect(self._cleanup_closed)
+        self.cleanup_dialog.open()
+
+    def _queue_cleanup(self) -> None:
+        self.manager.enqueue_urls_later("cleanup", [str(self.settings.download_dir())],
+                                        {"dry_run": False})
+        self.say("Cleaning up: the job's log will name everything it removed.")
+
+    def _cleanup_closed(self) -> None:
+        if self.cleanup_dialog is not None:
+            self.cleanup_dialog.deleteLater()
+            self.cleanup_dialog = None
 
     def open_about(self) -> None:
         from .about_dialog import AboutDialog
