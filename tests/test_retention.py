@@ -93,3 +93,17 @@ def test_a_video_without_its_file_or_marked_missing_is_not_counted_as_a_download
     sub = following("https://example.com/gone", ids, keep_newest=1)
     # The newest one that has a file is g2: g1 alone goes.
     assert [d.video_id for d in retention.plan(sub)] == [ids[0]]
+
+
+def test_a_videos_files_are_its_own_name_and_sidecars_only(tmp_path):
+    from ytdesk.core.video_actions import FolderNames, files_of
+
+    for name in ("A [1].mp4", "A [1].info.json", "A [1]-thumb.jpg", "A [1].en.vtt",
+                 "A [1] b.mp4", "A [10].mp4", "A [1]x.jpg", "0.txt", "B [2].mp4"):
+        (tmp_path / name).write_text(name)
+    (tmp_path / "A [1].d").mkdir()
+    listed = FolderNames()
+    expected = ["A [1]-thumb.jpg", "A [1].en.vtt", "A [1].info.json", "A [1].mp4"]
+    assert [p.name for p in files_of(tmp_path / "A [1].mp4", listed)] == expected
+    assert [p.name for p in files_of(tmp_path / "A [1].mp4")] == expected
+    assert [p.name for p in files_of(tmp_path / "B [2].mp4", listed)] == ["B [2].mp4"]

@@ -206,13 +206,16 @@ def _entry_id(payload: str) -> str | None:
     return str(entry_id) if entry_id else None
 
 
-def _regular_files(root: Path, stop: Stop) -> Iterator[tuple[Path, os.stat_result]]:
-    """Every regular file under `root`; links (to files or folders) are never followed."""
+def _leftover_files(root: Path, stop: Stop) -> Iterator[tuple[Path, os.stat_result]]:
+    """Every regular file under `root` named like a leftover; links (to files or folders)
+    are never followed."""
     for folder, dirs, files in os.walk(root):  # os.walk does not follow linked folders
         if stop():
             return
         dirs.sort()
         for name in sorted(files):
+            if not _LEFTOVER.search(name):  # by name first: a stat for leftovers only
+                continue
             path = Path(folder) / name
             try:
                 info = path.lstat()
@@ -227,9 +230,8 @@ def find_leftovers(roots: list[Path], stop: Stop = lambda: False) -> list[tuple[
     quiet_since = now() - LEFTOVER_QUIET_S
     found = []
     for root in roots:
-        for path, info in _regular_files(root, stop):
-            if (_LEFTOVER.search(path.name) and info.st_mtime < quiet_since
-                    and not jobs.owns(path.name)):
+        for path, info in _leftover_files(root, stop):
+            if info.st_mtime < quiet_since and not jobs.owns(path.name):
                 found.append((path, info.st_size))
     return found
 
