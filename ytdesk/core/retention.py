@@ -126,7 +126,8 @@ def apply(subscription_id: int | None, dry_run: bool) -> RetentionReport:
 def delete(doomed: list[Doomed], *, dry_run: bool) -> RetentionReport:
     """Delete these videos' files (a plan made earlier: cleanup's real run deletes exactly
     what it planned); a file that cannot be deleted leaves its video as it was."""
-    report, listed = RetentionReport(dry_run=dry_run, which=list(doomed)), video_actions.FolderNames()
+    report = RetentionReport(dry_run=dry_run, which=list(doomed))
+    listed = video_actions.FolderNames()
     for item in doomed:
         report.paths.extend(os.fspath(path)
                             for path in video_actions.files_of(item.filepath, listed))
