@@ -26,7 +26,8 @@ def downloaded(folder: Path, video_id: str, **columns) -> int:
 def following(url: str, video_ids: list[int], **rules) -> int:
     """A subscription whose listing showed these videos, oldest first (as a sync adds them)."""
     subscription_id = channels.subscribe(url).id
-    Subscription.update(**rules).where(Subscription.id == subscription_id).execute()
+    if rules:
+        Subscription.update(**rules).where(Subscription.id == subscription_id).execute()
     for video_id in video_ids:
         SubscriptionEntry.insert(subscription=subscription_id, video=video_id).execute()
     return subscription_id
@@ -107,3 +108,17 @@ def test_a_videos_files_are_its_own_name_and_sidecars_only(tmp_path):
     assert [p.name for p in files_of(tmp_path / "A [1].mp4", listed)] == expected
     assert [p.name for p in files_of(tmp_path / "A [1].mp4")] == expected
     assert [p.name for p in files_of(tmp_path / "B [2].mp4", listed)] == ["B [2].mp4"]
+
+
+def test_a_video_another_subscription_keeps_is_not_deleted(home, tmp_path):
+    folder = tmp_path / "videos" / "Shared"
+    ids = [downloaded(folder, f"s{n}") for n in range(1, 5)]  # s1 oldest
+    channel = following("https://example.com/c", ids, keep_newest=1)
+    following("https://example.com/playlist", [ids[0]])  # followed without rules: keeps s1
+    following("https://example.com/mix", [ids[1]], keep_newest=5)  # keeps s2: among its newest
+    following("https://example.com/also", [ids[2], ids[3]], keep_newest=1)  # deletes s3 too
+
+    assert [d.video_id for d in retention.plan(channel)] == [ids[2]]
+    assert [d.video_id for d in retention.plan(None)] == [ids[2]]
+    retention.apply(channel, dry_run=False)
+    assert [Video.get_by_id(i).filepath is not None for i in ids] == [True, True, False, True]

@@ -7,6 +7,8 @@
   (`video.watched_at`) is deleted.
 - A favourite is never deleted by either rule. It still counts as one of the newest N:
   the rule keeps the newest N downloads, and keeps favourites besides.
+- A video several subscriptions list (a channel and a playlist of it) is deleted only when
+  the rules of every one of them delete it.
 
 Deletions go through `video_actions.delete_files`, which remembers them, so a later sync
 never downloads those videos again. Each rule is one query over the whole library (a
@@ -23,6 +25,7 @@ import peewee as pw
 from . import video_actions
 from .clock import now
 from .db import bound
+from .jobstore import chunks
 from .models import Subscription, SubscriptionEntry, Video
 
 DAY_S = 86_400
@@ -64,7 +67,7 @@ def _downloaded() -> pw.Expression:
     return Video.filepath.is_null(False) & Video.missing_since.is_null()
 
 
-def _past_newest(subscription_id: int | None) -> list[Doomed]:
+def _past_newest(only: list[int] | None) -> list[Doomed]:
     rank = pw.fn.ROW_NUMBER().over(partition_by=[SubscriptionEntry.subscription],
                                    order_by=[SubscriptionEntry.id.desc()])
     ranked = (SubscriptionEntry
@@ -76,8 +79,8 @@ def _past_newest(subscription_id: int | None) -> list[Doomed]:
               .switch(SubscriptionEntry)
               .join(Subscription, on=SubscriptionEntry.subscription == Subscription.id)
               .where(Subscription.keep_newest.is_null(False) & _downloaded()))
-    if subscription_id is not None:
-        ranked = ranked.where(Subscription.id == subscription_id)
+    if only is not None:
+        ranked = ranked.where(Subscription.id.in_(only))
     ranked = ranked.alias("ranked")
     query = (pw.Select(from_list=[ranked],
                        columns=[ranked.c.video_id, ranked.c.subscription_id, ranked.c.title,
@@ -89,7 +92,7 @@ def _past_newest(subscription_id: int | None) -> list[Doomed]:
             for video, sub, title, path in query.tuples()]
 
 
-def _watched_long_ago(subscription_id: int | None) -> list[Doomed]:
+def _watched_long_ago(only: list[int] | None) -> list[Doomed]:
     query = (Video
              .select(Video.id, SubscriptionEntry.subscription, Video.title, Video.filepath)
              .join(SubscriptionEntry, on=SubscriptionEntry.video == Video.id)
@@ -99,19 +102,46 @@ def _watched_long_ago(subscription_id: int | None) -> list[Doomed]:
                     & Video.watched_at.is_null(False)
                     & (Video.watched_at <= now() - Subscription.delete_watched_after_days * DAY_S))
              .order_by(Video.watched_at))
-    if subscription_id is not None:
-        query = query.where(Subscription.id == subscription_id)
+    if only is not None:
+        query = query.where(Subscription.id.in_(only))
     rows: list[tuple[int, int, str | None, str]] = list(query.tuples())  # type: ignore[arg-type]  # .tuples() rows
     return [Doomed(video, sub, title, path, WATCHED) for video, sub, title, path in rows]
 
 
+def _condemned(only: list[int] | None) -> list[Doomed]:
+    return _past_newest(only) + _watched_long_ago(only)
+
+
+def _listed_by(video_ids: list[int]) -> dict[int, set[int]]:
+    """Every subscription that lists each of these videos."""
+    found: dict[int, set[int]] = {}
+    for chunk in chunks(sorted(set(video_ids))):
+        query = (SubscriptionEntry.select(SubscriptionEntry.video, SubscriptionEntry.subscription)
+                 .where(SubscriptionEntry.video.in_(chunk)).tuples())
+        rows: list[tuple[int, int]] = list(query)  # type: ignore[arg-type]  # .tuples() rows
+        for video, sub in rows:
+            found.setdefault(video, set()).add(sub)
+    return found
+
+
 def plan(subscription_id: int | None = None) -> list[Doomed]:
-    """What the rules of one subscription (None: of every one) delete now, each video once
-    (a video two subscriptions list, or both rules name, is named by the first)."""
-    seen: set[int] = set()
-    doomed = []
-    for item in _past_newest(subscription_id) + _watched_long_ago(subscription_id):
-        if item.video_id not in seen:
+    """What the rules of one subscription (None: of every one) delete now, each video once.
+    A video several subscriptions list goes only when the rules of every one of them delete
+    it: a playlist followed without rules keeps its videos whatever the channel's rules say."""
+    condemned = _condemned(None if subscription_id is None else [subscription_id])
+    listed_by = _listed_by([item.video_id for item in condemned])
+    verdicts = {(item.subscription_id, item.video_id) for item in condemned}
+    if subscription_id is not None:  # the other subscriptions' rules, for these videos
+        others = sorted({sub for video, subs in listed_by.items() for sub in subs
+                         if sub != subscription_id})
+        for chunk in chunks(others):
+            verdicts.update((item.subscription_id, item.video_id)
+                            for item in _condemned(chunk))
+    doomed, seen = [], set()
+    for item in condemned:
+        if item.video_id in seen:
+            continue
+        if all((sub, item.video_id) in verdicts for sub in listed_by.get(item.video_id, ())):
             seen.add(item.video_id)
             doomed.append(item)
     return doomed
