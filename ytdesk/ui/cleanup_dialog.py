@@ -39,6 +39,7 @@ class CleanupDialog(QDialog):
         self.found = QTreeWidget()
         self.found.setAccessibleName("What would be removed")
         self.found.setHeaderLabels(["What", "How many", "Space freed"])
+        self.found.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep the file's name
         self.found.setToolTip("Each kind of thing cleanup found; open one (→) to see its paths")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.clean_button: QPushButton = self.buttons.addButton(
@@ -69,16 +70,21 @@ class CleanupDialog(QDialog):
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
             for path in category.paths[:SHOWN_PATHS]:
-                item.addChild(QTreeWidgetItem([path]))
+                child = QTreeWidgetItem([path])
+                child.setToolTip(0, path)
+                item.addChild(child)
             if category.count > SHOWN_PATHS:
                 item.addChild(QTreeWidgetItem([f"… and {category.count - SHOWN_PATHS:,} more "
                                                "(the cleanup job's log names every one)"]))
             self.found.addTopLevelItem(item)
+            for row in range(item.childCount()):  # a path is wider than the first column
+                item.child(row).setFirstColumnSpanned(True)
         for column in (0, 1, 2):
             self.found.resizeColumnToContents(column)
         if report.anything:
-            self.summary.setText(f"Cleaning up frees {fmt.size(report.bytes)}. Videos whose "
-                                 "files are gone stay in the library, marked missing.")
+            frees = f"frees {fmt.size(report.bytes)}" if report.bytes else "frees no space"
+            self.summary.setText(f"Cleaning up {frees}. Videos whose files are gone stay in "
+                                 "the library, marked missing.")
             self.clean_button.setEnabled(True)
             self.clean_button.setDefault(True)
             self.clean_button.setFocus()
