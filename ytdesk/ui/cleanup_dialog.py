@@ -69,16 +69,16 @@ class CleanupDialog(QDialog):
                                     fmt.size(category.bytes) if category.bytes else "—"])
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
-            for path in category.paths[:SHOWN_PATHS]:
-                child = QTreeWidgetItem([path])
+            children = [QTreeWidgetItem([path]) for path in category.paths[:SHOWN_PATHS]]
+            for child, path in zip(children, category.paths, strict=False):
                 child.setToolTip(0, path)
-                item.addChild(child)
             if category.count > SHOWN_PATHS:
-                item.addChild(QTreeWidgetItem([f"… and {category.count - SHOWN_PATHS:,} more "
-                                               "(the cleanup job's log names every one)"]))
+                children.append(QTreeWidgetItem([f"… and {category.count - SHOWN_PATHS:,} more "
+                                                 "(the cleanup job's log names every one)"]))
+            item.addChildren(children)
             self.found.addTopLevelItem(item)
-            for row in range(item.childCount()):  # a path is wider than the first column
-                item.child(row).setFirstColumnSpanned(True)
+            for child in children:  # a path is wider than the first column
+                child.setFirstColumnSpanned(True)
         for column in (0, 1, 2):
             self.found.resizeColumnToContents(column)
         if report.anything:
