@@ -283,3 +283,23 @@ def test_the_dialog_shows_what_would_go_and_queues_the_real_cleanup(home, tmp_pa
     assert not any(path.exists() for path in scene.removable)
     assert window.cleanup_dialog is None
     window.reader.wait()
+
+
+def test_cancelling_the_dialog_queues_nothing(home, tmp_path, manager, qtbot):
+    import shiboken6
+
+    from ytdesk.ui.main_window import MainWindow
+
+    scene = make_scene(home, tmp_path)
+    Job.update(status=st.PAUSED).where(Job.kind == "download", Job.status == st.QUEUED).execute()
+    window = MainWindow(manager, home.settings, home.paths)
+    qtbot.addWidget(window)
+    window.open_cleanup()
+    dialog = window.cleanup_dialog
+    assert dialog is not None
+    dialog.reject()  # at once: while it may still be looking
+    assert window.cleanup_dialog is None
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=10_000)  # gone, with its thread
+    assert not Job.select().where(Job.kind == "cleanup").exists()
+    assert all(path.exists() for path in scene.removable)
+    window.reader.wait()
