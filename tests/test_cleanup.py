@@ -54,18 +54,23 @@ def make_scene(home, tmp_path) -> Scene:
     outside = tmp_path / "outside"  # never to be touched: only links lead there
     # Unfinished jobs: a queued download whose address names its video, a paused child of
     # a playlist whose entry does, and a failed one (which cannot resume anything).
-    [queued, paused, failed] = jobstore.add_jobs([
+    [queued, paused, failed, cancelled] = jobstore.add_jobs([
         NewJob("download", "https://example.com/watch?v=keep1"),
         NewJob("download", "https://example.com/list/7",
                {"from_list": {"entry": {"id": "keep2"}, "context": {}}}),
-        NewJob("download", "https://example.com/watch?v=fail1")])
+        NewJob("download", "https://example.com/watch?v=fail1"),
+        NewJob("download", "https://example.com/list/8",
+               {"from_list": {"entry": {"id": "orph2"}, "context": {}}})])
     assert jobstore.move(paused, st.PAUSED)
     assert jobstore.move(failed, st.RUNNING) and jobstore.move(failed, st.FAILED)
+    assert jobstore.move(cancelled, st.CANCELLED)
+    for known in ("orph1", "orph3", "sub1"):  # videos the library knows (not downloaded)
+        Video.insert(extractor="fakesite", video_id=known).execute()
 
     removable = {
-        old_file(videos / "Old [orph1].mp4.part"),
+        old_file(videos / "Old [orph1].mp4.part"),  # a video the library knows
         old_file(videos / "Old [orph1].mp4.ytdl", b"{}"),
-        old_file(videos / "Chan" / "Frag [orph2].mp4.part-Frag3"),
+        old_file(videos / "Chan" / "Frag [orph2].mp4.part-Frag3"),  # a cancelled job's
         old_file(videos / "Post [orph3].temp.mp4"),
         old_file(videos / "Failed [fail1].mp4.part"),  # its job failed: it resumes nothing
         old_file(elsewhere / "Sub [sub1].webm.part"),
@@ -74,7 +79,9 @@ def make_scene(home, tmp_path) -> Scene:
     kept = {
         old_file(videos / "Queued [keep1].f137.mp4.part"),  # its queued job resumes it
         old_file(videos / "Child [keep2].mp4.part"),  # its paused job does
-        old_file(videos / "custom name.mp4.part"),  # no id: whose? kept while jobs are
+        old_file(videos / "custom name.mp4.part"),  # no id: whose? never removed
+        old_file(videos / "Song [Official].mp3.part"),  # an id ytdesk never heard of
+        old_file(videos / "setup.zip.part"),  # another program's (a browser's) download
         old_file(videos / "Fresh [new1].mp4.part", when=now()),  # written to just now
         old_file(videos / "Done [done1].mp4"),  # a finished video
         old_file(videos / "notes.temp.txt"),  # not yt-dlp's: a temp name of another kind
@@ -165,7 +172,7 @@ def test_a_dry_run_changes_nothing_and_the_real_run_removes_exactly_what_it_repo
     assert missing.missing_since is not None and missing.filepath  # marked, not deleted
     assert back.missing_since is None
     assert retained.deleted_at is not None and retained.filepath is None
-    assert Video.select().count() == 4  # no row deleted
+    assert Video.select().count() == 7  # no row deleted
 
     again = cleanup.clean_up(home.settings, home.paths.job_logs, dry_run=True)
     assert not again.anything  # all done: the next look finds nothing
@@ -174,6 +181,7 @@ def test_a_dry_run_changes_nothing_and_the_real_run_removes_exactly_what_it_repo
 def test_a_stop_midway_leaves_done_what_the_report_says(home, tmp_path):
     for n in range(5):
         old_file(home.download_dir / f"Old [o{n}].mp4.part")
+        Video.insert(extractor="fakesite", video_id=f"o{n}").execute()
     plan = cleanup.find(home.settings, home.paths.job_logs)
     removed: list[str] = []
     report = cleanup.carry_out(plan, dry_run=False, stop=lambda: len(removed) >= 2,

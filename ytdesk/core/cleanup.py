@@ -10,18 +10,20 @@ unless it is a dry run, removed. Four kinds:
 - old logs: job logs (`<job id>.log`) last written more than 30 days ago;
 - retention: what every subscription's retention rules delete (core/retention.py).
 
-Which leftover still belongs to a job (and is kept). A leftover is removed only if:
+Which leftover is ytdesk's to remove. yt-dlp names a video's files "Title [id].ext"
+(ytdesk's presets keep the "[id]"), and that id is how a leftover is told apart. One is
+removed only if all of these hold:
 1. it is a regular file under a download folder, reached without following a link, and
    not itself a link (nothing outside those folders is ever looked at or removed);
 2. it was last written more than an hour ago (a running download writes to it all the
    time; one paused a moment ago may be resumed);
-3. no unfinished job (queued, running, waiting, paused) can resume it. yt-dlp names a
-   video's files "Title [id].ext" (ytdesk's presets keep the "[id]"), so a leftover whose
-   name carries a "[...]" belongs to an unfinished job when what is in any of its
-   brackets is that job's video id as far as ytdesk can know it: part of the job's
-   address, or the id its playlist gave it; or when its name starts with the title the job
-   has. A leftover without any "[...]" (a preset with its own file names) cannot be told
-   apart: it is kept while any download is unfinished.
+3. it is ytdesk's: what is in one of its name's "[...]" is the id of a video the library
+   knows, or of a video some job was asked for (part of the job's address, or the id its
+   playlist gave it). A download folder may be shared with other programs (a browser's
+   "file.zip.part"): a name without "[...]", or with one ytdesk does not know, is kept;
+4. no unfinished job (queued, running, waiting, paused) can resume it: none of its "[...]"
+   is part of such a job's address or the id its playlist gave it, and its name does not
+   start with such a job's title.
 A real run makes the same plan a dry run makes and then acts on exactly that plan, so on
 the same files and library it removes exactly what the dry run reported.
 """
@@ -42,7 +44,7 @@ from . import retention
 from .clock import now
 from .db import transaction
 from .importer import MEDIA
-from .jobstore import chunks
+from .jobstore import CHUNK, chunks
 from .models import Job, Subscription, Video
 from .settings import Settings
 
@@ -54,6 +56,7 @@ _LEFTOVER = re.compile(r"(\.part|\.part-Frag\d+|\.ytdl|\.temp\.(" + _TEMP_EXTS +
                        re.IGNORECASE)
 _BRACKETED = re.compile(r"\[([^\[\]]+)\]")
 _JOB_LOG = re.compile(r"^(\d+)\.log$")
+_URL_PARTS = re.compile(r"[^A-Za-z0-9_-]+")  # what separates an id from the rest of an address
 DOWNLOADING_KINDS = ("download", "sync")
 
 Stop = Callable[[], bool]
@@ -165,15 +168,11 @@ class _Unfinished:
     addresses: str = ""  # every address, one a line: an id is searched in it
     entry_ids: set[str] = field(default_factory=set)
     titles: list[str] = field(default_factory=list)
-    downloading: bool = False
     log_ids: set[int] = field(default_factory=set)
 
-    def owns(self, name: str) -> bool:
+    def owns(self, name: str, ids: list[str]) -> bool:
         if any(title and name.startswith(title) for title in self.titles):
             return True
-        ids = _BRACKETED.findall(name)
-        if not ids:
-            return self.downloading  # no id to tell whose it is: kept while any may resume
         return any(i in self.entry_ids or i in self.addresses for i in ids)
 
 
@@ -186,7 +185,6 @@ def _unfinished() -> _Unfinished:
         found.log_ids.add(job_id)
         if kind not in DOWNLOADING_KINDS:
             continue
-        found.downloading = True
         addresses.append(url)
         if title:
             found.titles.append(title)
@@ -195,6 +193,24 @@ def _unfinished() -> _Unfinished:
             found.entry_ids.add(entry_id)
     found.addresses = "\n".join(addresses)
     return found
+
+
+def _known_ids(ids: set[str]) -> set[str]:
+    """Which of these ids are ytdesk's: a library video's, or one a job was asked for."""
+    known: set[str] = set()
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start:start + CHUNK]
+        known.update(Video.select(Video.video_id).where(Video.video_id.in_(chunk)).scalars())
+    rest = ids - known
+    if rest:  # read every job only when the library does not know them all
+        for url, payload in (Job.select(Job.url, Job.payload)
+                             .where(Job.kind.in_(DOWNLOADING_KINDS)).tuples().iterator()):
+            known.update(rest.intersection(_URL_PARTS.split(url)))
+            entry_id = _entry_id(payload)
+            if entry_id in rest:
+                known.add(entry_id)
+    return known
 
 
 def _entry_id(payload: str) -> str | None:
@@ -228,12 +244,14 @@ def _leftover_files(root: Path, stop: Stop) -> Iterator[tuple[Path, os.stat_resu
 def find_leftovers(roots: list[Path], stop: Stop = lambda: False) -> list[tuple[Path, int]]:
     jobs = _unfinished()
     quiet_since = now() - LEFTOVER_QUIET_S
-    found = []
+    candidates = []
     for root in roots:
         for path, info in _leftover_files(root, stop):
-            if info.st_mtime < quiet_since and not jobs.owns(path.name):
-                found.append((path, info.st_size))
-    return found
+            ids = _BRACKETED.findall(path.name)
+            if ids and info.st_mtime < quiet_since and not jobs.owns(path.name, ids):
+                candidates.append((path, info.st_size, ids))
+    known = _known_ids({i for _, _, ids in candidates for i in ids}) if candidates else set()
+    return [(path, size) for path, size, ids in candidates if known.intersection(ids)]
 
 
 def find_missing(stop: Stop = lambda: False) -> tuple[list[tuple[int, str]],
