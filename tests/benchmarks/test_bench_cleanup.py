@@ -1,4 +1,5 @@
-"""Retention and cleanup over 100,000 downloaded videos in 1,000 subscriptions: the time of
+"""Retention and cleanup over 100,000 downloaded videos in 1,000 subscriptions (and 2,000
+leftover files, half of them of videos the library knows): the time of
 retention's plan for every subscription and for one (what each sync runs), and of
 cleanup's whole look (dry run) against a bare `os.path.exists` loop over the same files.
 
@@ -36,6 +37,12 @@ def _fill(home) -> list[str]:
     for path in paths:
         with open(path, "wb"):
             pass
+    long_ago = stamp - 86_400
+    for n in range(1_000):  # leftovers: of videos the library knows, and of unknown ones
+        for name in (f"Video {n} [v{n:06d}].mp4.part", f"Other {n} [x{n}].mp4.part"):
+            leftover = home.download_dir / f"c{n % 100}" / name
+            leftover.write_bytes(b"")
+            os.utime(leftover, (long_ago, long_ago))
     con = sqlite3.connect(home.paths.database)
     with con:
         con.executemany(
@@ -66,7 +73,9 @@ def test_retention_and_cleanup_over_100000_videos(home):
     assert len(doomed) > 10_000
     every = statistics.median(_seconds(lambda: retention.plan(None)) for _ in range(3))
     one = statistics.median(_seconds(lambda s=s: retention.plan(s)) for s in range(1, 41))
-    look = _seconds(lambda: cleanup.find(home.settings, home.paths.job_logs))
+    found: list[cleanup.Plan] = []
+    look = _seconds(lambda: found.append(cleanup.find(home.settings, home.paths.job_logs)))
+    assert len(found[0].leftovers) == 1_000
     bare = _seconds(lambda: [os.path.exists(path) for path in paths])
     report("retention_cleanup_100000_videos", doomed=len(doomed),
            plan_all_ms=every * 1000, plan_one_subscription_ms=one * 1000,
