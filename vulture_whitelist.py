@@ -15,12 +15,19 @@ _.sortIndicator  # ui/job_header.py: a QStyleOptionHeader field the style reads
 _.Meta  # core/models.py and migrations/001: a model's options
 _.legacy_table_names  # core/models.py: table names in snake_case
 _.indexes  # core/models.py and migrations/001: the models' unique indexes
-_.updated_at  # core/models.py: written with every change, by keyword
 # Columns of the schema (migrations/001) that the channel sync and the player will read:
 # removing them is a migration, not a clean-up.
 _.subscribed  # Channel
 _.channel_ref  # Video
 _.play_position  # Video
+_.seen_at  # SubscriptionEntry: written by keyword, when a listing first showed the video
+# Issue 9's parts being built alongside (retention, cleanup, the channel browser) read
+# these; each goes when the part that reads it is merged.
+_.watched_at  # Video
+_.missing_since  # Video
+_.thumbnails  # Paths
+_.set_favourite  # core/video_actions.py
+_.forget_deletion  # core/video_actions.py
 
 # -- peewee-migrate calls migrate(migrator, database, *, fake) and rollback(...) -------------
 _.fake  # migrations/*.py: part of the hooks' signature
@@ -59,5 +66,6 @@ _.close_connection  # tests/fakesite/server.py: BaseHTTPRequestHandler
 _._one_qapplication  # tests/conftest.py: an autouse fixture
 _.quick_kind  # tests/test_job_layer.py: a fixture, asked for by name
 _.cycle_kind  # tests/test_manager.py: a fixture, asked for by name
+_.fake_site_feeds  # tests/test_sync.py: a fixture, asked for by name
 _.pytestmark  # tests/test_ui_*.py: the module's marks
 _.optionxform  # tests/test_ui_app.py: configparser's key transform

@@ -8,7 +8,9 @@ beyond its file.
   on purpose: a sync never brings it back), video.missing_since (its file was gone when
   cleanup looked; the row is kept).
 - subscription.avatar (the image's address), subscription.last_counts (JSON: what its
-  last sync saw, added, left out and failed, and how many listing requests it made).
+  last sync saw, added, left out and failed, and how many listing requests it made),
+  subscription.newest_feed (the address of the site's cheap feed of its newest uploads,
+  learnt on its first sync: later syncs read it first).
 
 Columns are added with ALTER TABLE: peewee would rebuild the table for a NOT NULL column
 and lose the search index's triggers. Rolling back keeps the new columns' values in a
@@ -29,6 +31,7 @@ ADD = [
     "ALTER TABLE video ADD COLUMN missing_since REAL",
     "ALTER TABLE subscription ADD COLUMN avatar TEXT",
     "ALTER TABLE subscription ADD COLUMN last_counts TEXT NOT NULL DEFAULT '{}'",
+    "ALTER TABLE subscription ADD COLUMN newest_feed TEXT",
     'CREATE TABLE "subscription_entry" ('
     '"id" INTEGER NOT NULL PRIMARY KEY, '
     '"subscription_id" INTEGER NOT NULL REFERENCES "subscription" ("id") ON DELETE CASCADE, '
@@ -58,8 +61,8 @@ def _put_back(database):
         database.execute_sql('DROP TABLE "rollback_010_video"')
     if KEPT_SUBSCRIPTION in have:
         database.execute_sql(
-            "UPDATE subscription SET (avatar, last_counts) = "
-            '(SELECT k.avatar, k.last_counts FROM "rollback_010_subscription" k '
+            "UPDATE subscription SET (avatar, last_counts, newest_feed) = "
+            '(SELECT k.avatar, k.last_counts, k.newest_feed FROM "rollback_010_subscription" k '
             "WHERE k.subscription_id = subscription.id "
             "AND k.created_at = subscription.created_at) "
             'WHERE id IN (SELECT k.subscription_id FROM "rollback_010_subscription" k '
@@ -83,13 +86,13 @@ def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
                  "NULL OR deleted_at IS NOT NULL OR missing_since IS NOT NULL")
     migrator.sql('DROP TABLE IF EXISTS "rollback_010_subscription"')
     migrator.sql('CREATE TABLE "rollback_010_subscription" (subscription_id INTEGER PRIMARY KEY, '
-                 "created_at REAL, avatar TEXT, last_counts TEXT)")
+                 "created_at REAL, avatar TEXT, last_counts TEXT, newest_feed TEXT)")
     migrator.sql('INSERT INTO "rollback_010_subscription" SELECT id, created_at, avatar, '
-                 "last_counts FROM subscription")
+                 "last_counts, newest_feed FROM subscription")
     migrator.sql('DROP TABLE "subscription_entry"')
     for column in ("favourite", "watched_at", "deleted_at", "missing_since"):
         migrator.sql(f"ALTER TABLE video DROP COLUMN {column}")  # names from this file
-    for column in ("avatar", "last_counts"):
+    for column in ("avatar", "last_counts", "newest_feed"):
         migrator.sql(f"ALTER TABLE subscription DROP COLUMN {column}")
 
 

@@ -35,7 +35,8 @@ DEFAULT_PAGE_SIZE = 2
 _CHUNK = 64 * 1024
 _STATUS_FAULTS = {'404': 404, '403': 403, '429': 429, '500': 500, 'redirect_loop': 302}
 FAULT_MODES = frozenset({'drop', 'slow', 'latency', 'trickle', 'stall', *_STATUS_FAULTS})
-TABS = ('videos', 'shorts')
+TABS = ('videos', 'shorts', 'streams')
+NEWEST_IN_FEED = 15  # a YouTube channel's RSS feed lists its 15 newest uploads
 
 _CONTENT_TYPES = {
     '.mp4': 'video/mp4',
@@ -121,6 +122,7 @@ class Channel:
     name: str
     videos: list  # newest first
     shorts: list  # newest first
+    streams: list = dataclasses.field(default_factory=list)  # the Live tab, newest first
 
 
 @dataclasses.dataclass
@@ -316,9 +318,11 @@ class FakeSite:
             self.playlists[playlist_id] = playlist
         return playlist
 
-    def add_channel(self, channel_id: str, name: str, videos=(), shorts=()) -> Channel:
-        """Videos and shorts are given newest first, as the site lists them."""
-        channel = Channel(channel_id, name, list(videos), list(shorts))
+    def add_channel(self, channel_id: str, name: str, videos=(), shorts=(),
+                    streams=()) -> Channel:
+        """Videos, shorts and streams (the Live tab) are given newest first, as the site
+        lists them; change a channel's lists freely (insert at 0: a new upload)."""
+        channel = Channel(channel_id, name, list(videos), list(shorts), list(streams))
         with self._lock:
             self.channels[channel_id] = channel
         return channel
@@ -588,6 +592,34 @@ class FakeSite:
             f'<link>{self.base_url}/</link><description>Fake site feed</description>'
             + ''.join(items) + '</channel></rss>\n')
 
+    def channel_feed_url(self, channel_id: str) -> str:
+        return f'{self.base_url}/channel/{channel_id}/feed.xml'
+
+    def _channel_feed_xml(self, ch: Channel) -> str:
+        """An Atom feed of the channel's newest uploads from every tab, as YouTube's
+        /feeds/videos.xml?channel_id= gives them (with yt:videoId)."""
+        uploads = [self.videos[v] for v in (*ch.videos, *ch.shorts, *ch.streams)
+                   if v in self.videos]
+        uploads.sort(key=lambda v: v.upload_date, reverse=True)  # stable: tab order kept
+        entries = ''.join(
+            f'<entry><id>yt:video:{xml_escape(v.id)}</id><yt:videoId>{xml_escape(v.id)}'
+            f'</yt:videoId><title>{xml_escape(v.title)}</title>'
+            f'<link rel="alternate" href="{self.base_url}/watch/{xml_escape(v.id)}"/>'
+            f'<published>{v.upload_date[:4]}-{v.upload_date[4:6]}-{v.upload_date[6:]}'
+            'T12:00:00+00:00</published></entry>'
+            for v in uploads[:NEWEST_IN_FEED])
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" '
+                'xmlns="http://www.w3.org/2005/Atom">'
+                f'<title>{xml_escape(ch.name)}</title>{entries}</feed>\n')
+
+    def _r_channel_feed(self, page, cid):
+        ch = self.channels.get(cid)
+        if not ch:
+            return _text(404, 'no such channel')
+        return _Response(200, 'application/atom+xml; charset=utf-8',
+                         self._channel_feed_xml(ch).encode())
+
     def route(self, path: str) -> _Response:
         """Map a raw request path (with optional ?page=N) to a response."""
         parsed = urllib.parse.urlsplit(path)
@@ -728,9 +760,10 @@ _ROUTES = [(re.compile(p), h) for p, h in [
     (r'/playlist/(?P<pid>[\w-]+)', FakeSite._r_playlist),
     (r'/api/playlist/(?P<pid>[\w-]+)', FakeSite._r_api_playlist),
     (r'/channel/(?P<cid>[\w-]+)/?', FakeSite._r_channel),
-    (r'/channel/(?P<cid>[\w-]+)/(?P<tab>videos|shorts)/?', FakeSite._r_channel),
+    (r'/channel/(?P<cid>[\w-]+)/(?P<tab>videos|shorts|streams)/?', FakeSite._r_channel),
+    (r'/channel/(?P<cid>[\w-]+)/feed\.xml', FakeSite._r_channel_feed),
     (r'/api/channel/(?P<cid>[\w-]+)', FakeSite._r_api_channel),
-    (r'/api/channel/(?P<cid>[\w-]+)/(?P<tab>videos|shorts)', FakeSite._r_api_channel),
+    (r'/api/channel/(?P<cid>[\w-]+)/(?P<tab>videos|shorts|streams)', FakeSite._r_api_channel),
     (r'/media/(?P<vid>[\w-]+)/(?P<fid>[\w-]+)', FakeSite._r_media),
     (r'/files/(?P<name>[\w.-]+)', FakeSite._r_files),
     (r'/thumb/(?P<vid>[\w-]+)\.jpg', FakeSite._r_thumb),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -52,6 +52,9 @@ class Followed:
     delete_watched_after_days: int | None
     last_synced_at: float | None
     last_error: str | None
+    avatar: str | None = None  # the address of the channel's image
+    newest_feed: str | None = None  # the site's feed of its newest uploads, once learnt
+    last_counts: dict[str, int] = field(default_factory=dict)  # its last sync, counted
 
 
 # -- checks -----------------------------------------------------------------------------------
@@ -71,6 +74,19 @@ def check_interval(seconds: Any) -> float:
         raise ChannelError("A subscription is synced at most every 15 minutes, so sites are "
                            "not asked too often.")
     return float(seconds)
+
+
+def check_retention(name: str, value: Any) -> int | None:
+    """keep_newest or delete_watched_after_days: a whole number from 1, or None (keep all)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if name == "keep_newest":
+            raise ChannelError("Keeping only the newest downloads needs a number of them from "
+                               "1 up; leave it empty to keep them all.")
+        raise ChannelError("Deleting watched videos needs a number of days from 1 up; leave "
+                           "it empty to never delete them.")
+    return value
 
 
 def parse_interval(text: str) -> float:
@@ -129,16 +145,22 @@ def check_filters(filters: Any) -> dict[str, Any]:
 def subscribe(url: str, title: str | None = None, *, group: str = "",
               interval_s: float = DEFAULT_INTERVAL_S, backfill: Any = DEFAULT_BACKFILL,
               preset: str | None = None, folder: str | None = None,
-              filters: dict[str, Any] | None = None) -> Followed:
+              filters: dict[str, Any] | None = None, keep_newest: int | None = None,
+              delete_watched_after_days: int | None = None, enabled: bool = True) -> Followed:
     """Follow `url`; everything is checked first, and a refusal changes nothing."""
     checked = check_url(url)
     if not checked.ok:
         raise ChannelError(checked.reason)
+    if not isinstance(enabled, bool):
+        raise ChannelError("enabled is true or false.")
     values = dict(url=checked.url, title=(title or "").strip() or checked.url,
                   group_name=group.strip(), interval_s=check_interval(interval_s),
                   backfill=check_backfill(backfill), preset=preset, folder=folder,
                   filters=json.dumps(check_filters(filters or {}), sort_keys=True),
-                  created_at=now(), updated_at=now())
+                  keep_newest=check_retention("keep_newest", keep_newest),
+                  delete_watched_after_days=check_retention("delete_watched_after_days",
+                                                            delete_watched_after_days),
+                  enabled=enabled, created_at=now(), updated_at=now())
     with transaction():
         if SubscriptionRow.select().where(SubscriptionRow.url == checked.url).exists():
             raise ChannelError(f"You already follow {checked.url}.")
@@ -202,6 +224,78 @@ def queue_syncs(subscription_ids: list[int], priority: int = PRIORITIES["normal"
     return [active.get(i) or made[i] for i in wanted]
 
 
+def queue_due_syncs(stamp: float, at_most: int) -> list[int]:
+    """Background syncs for enabled subscriptions whose interval has passed (never synced:
+    due now), longest-waiting first, while fewer than `at_most` syncs are queued or
+    running: a thousand imported subscriptions are listed a few at a time, not at once."""
+    with transaction():
+        active = [job.payload for job in Job.select(Job.payload).where(
+            (Job.kind == "sync") & Job.status.in_(st.ACTIVE))]
+        room = at_most - len(active)
+        if room <= 0:
+            return []
+        next_due = SubscriptionRow.last_synced_at + SubscriptionRow.interval_s
+        due = (SubscriptionRow.select(SubscriptionRow.id)
+               .where(SubscriptionRow.enabled
+                      & (SubscriptionRow.last_synced_at.is_null() | (next_due <= stamp)))
+               .order_by(pw.fn.COALESCE(next_due, SubscriptionRow.created_at),
+                         SubscriptionRow.id)
+               .limit(room + len(active)))
+        busy = {_json_dict(text).get("subscription_id") for text in active}
+        wanted = [row.id for row in due if row.id not in busy][:room]
+        return queue_syncs(wanted, PRIORITIES["low"]) if wanted else []
+
+
+# What a user edits of a subscription, and the column each is kept in.
+EDITABLE = {"title": "title", "group": "group_name", "folder": "folder", "preset": "preset",
+            "interval_s": "interval_s", "enabled": "enabled", "backfill": "backfill",
+            "filters": "filters", "keep_newest": "keep_newest",
+            "delete_watched_after_days": "delete_watched_after_days"}
+
+
+def update(subscription_id: int, **changes: Any) -> Followed:
+    """Change a subscription's settings; every change is checked first, and a refusal
+    (a sentence) changes nothing."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise ChannelError(f"A subscription has no setting called {unknown[0]!r}; the "
+                           f"settings are {', '.join(EDITABLE)}.")
+    values: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in ("title", "group"):
+            if not isinstance(value, str):
+                raise ChannelError(f"A subscription's {name} is text.")
+            value = value.strip()
+        elif name in ("folder", "preset"):
+            if value is not None and not isinstance(value, str):
+                raise ChannelError(f"A subscription's {name} is a name, or nothing for the "
+                                   "default.")
+            value = (value or "").strip() or None
+        elif name == "enabled":
+            if not isinstance(value, bool):
+                raise ChannelError("enabled is true or false.")
+        elif name == "filters":
+            value = json.dumps(check_filters(value), sort_keys=True)
+        elif name in ("keep_newest", "delete_watched_after_days"):
+            value = check_retention(name, value)
+        elif name == "interval_s":
+            value = check_interval(value)
+        elif name == "backfill":
+            value = check_backfill(value)
+        values[EDITABLE[name]] = value
+    with transaction():
+        row = SubscriptionRow.get_or_none(SubscriptionRow.id == subscription_id)
+        if row is None:
+            raise ChannelError(f"There is no subscription {subscription_id}.")
+        if values.get("title") == "":
+            values["title"] = row.url  # as when subscribing without a name
+        if values:
+            values["updated_at"] = now()
+            SubscriptionRow.update(**values).where(
+                SubscriptionRow.id == subscription_id).execute()
+    return get(subscription_id)
+
+
 # -- reading ----------------------------------------------------------------------------------
 def get(subscription_id: int) -> Followed:
     row = SubscriptionRow.get_or_none(SubscriptionRow.id == subscription_id)
@@ -222,11 +316,18 @@ def export_opml() -> bytes:
 
 
 def _followed(row: SubscriptionRow) -> Followed:
-    try:
-        filters = json.loads(row.filters or "{}")
-    except json.JSONDecodeError:
-        filters = {}  # damaged outside ytdesk: no filters rather than no subscription
+    # Damaged outside ytdesk: no filters rather than no subscription.
     return Followed(row.id, row.url, row.title, row.group_name, row.folder, row.preset,
                     row.interval_s, bool(row.enabled), row.backfill,
-                    filters if isinstance(filters, dict) else {}, row.keep_newest,
-                    row.delete_watched_after_days, row.last_synced_at, row.last_error)
+                    _json_dict(row.filters), row.keep_newest,
+                    row.delete_watched_after_days, row.last_synced_at, row.last_error,
+                    avatar=row.avatar, newest_feed=row.newest_feed,
+                    last_counts=_json_dict(row.last_counts))
+
+
+def _json_dict(text: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}

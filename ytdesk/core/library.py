@@ -172,9 +172,9 @@ def upsert_videos(infos: Iterable[dict[str, Any]], only_new: bool = False) -> Up
 def _upsert_one(info: dict[str, Any], only_new: bool = False,
                 **download_fields: Any) -> UpsertCounts:
     extractor, video_id, scope = _key_of(info)
-    row = find_video(extractor, video_id, scope)
-    if row is not None and only_new:
-        return UpsertCounts(unchanged=1)
+    if only_new and Video.select(Video.id).where(_the_video(extractor, video_id, scope)).exists():
+        return UpsertCounts(unchanged=1)  # a row's 30 columns cost more to ask for than this
+    row = None if only_new else find_video(extractor, video_id, scope)
     columns = {k: v for k, v in _columns(info).items() if v is not None}
     ref = _channel_ref(info)
     if ref is not None:
@@ -224,7 +224,9 @@ def _the_video(extractor: str, video_id: str, scope: str) -> Any:
 
 
 def find_video(extractor: str, video_id: str, scope: str = "") -> Video | None:
-    return Video.get_or_none(_the_video(extractor, video_id, scope))
+    # first(), not get_or_none(): a miss would build the whole SELECT twice (its exception
+    # quotes the SQL), half a millisecond each.
+    return Video.select().where(_the_video(extractor, video_id, scope)).first()
 
 
 def is_downloaded(extractor: str, video_id: str, scope: str = "") -> bool:

@@ -181,6 +181,7 @@ class Subscription(BaseModel):
     last_error = pw.TextField(null=True)
     avatar = pw.TextField(null=True)  # the address of the channel's image
     last_counts = pw.TextField(default="{}")  # JSON: what the last sync saw, added, left out
+    newest_feed = pw.TextField(null=True)  # the site's cheap feed of its newest uploads
     created_at = pw.FloatField(default=now)
     updated_at = pw.FloatField(default=now)
 

@@ -55,6 +55,10 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
                 "counts as dropped.", minimum=1),
     SettingSpec("stall_seconds", float, 60.0, "Seconds a download may wait without "
                 "receiving a byte before it is stopped and tried again.", minimum=1),
+    SettingSpec("sync_check_seconds", float, 60.0, "How often ytdesk looks for subscriptions "
+                "due to be synced.", minimum=0.05),
+    SettingSpec("syncs_at_once", int, 2, "Most subscription syncs queued at a time, so a "
+                "thousand new subscriptions are not listed all at once.", minimum=1),
     SettingSpec("ask_before_adding", bool, False, "Show the add dialog for a dropped URL."),
     SettingSpec("ask_before_quitting", bool, True, "Ask before closing the window while "
                 "downloads run (they stop, and continue at the next start)."),

@@ -159,9 +159,13 @@ class JobContext:
 
     def enqueue_children(self, new_jobs: list[jobstore.NewJob]) -> list[int]:
         ids = jobstore.add_jobs(new_jobs)
+        self.announce_added(ids)
+        return ids
+
+    def announce_added(self, ids: list[int]) -> None:
+        """Jobs this one added in a transaction of its own, once it is committed."""
         if ids:
             self.report((ADDED, ids))
-        return ids
 
     def close(self) -> None:
         self._log_file.close()

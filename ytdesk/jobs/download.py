@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from ytdesk.core import cookies, jobstore, library, presets
+from ytdesk.core import cookies, jobstore, library, presets, sync_filters, sync_record
 from ytdesk.core.credentials import Logins
 from ytdesk.core.library import Identity
 from ytdesk.core.preset_options import PresetOptions
@@ -34,6 +34,8 @@ _CHILD_KEYS = (FROM_LIST, LISTING_ERROR, ERROR_KIND)
 
 
 PRESET = "preset"  # payload: the preset's short name (else the default preset)
+SUBSCRIPTION = "subscription_id"  # payload: the subscription whose sync queued it
+FILTERS = "filters"  # payload: that subscription's filters, when its listing left them open
 OVERRIDES = "overrides"  # payload: options changed for this download only
 
 
@@ -142,6 +144,9 @@ def _download(ctx: JobContext, engine: Engine, info: dict[str, Any],
     # As process_ie_result will see it: the playlist context fills what the video lacks.
     seen = {**context, **info}
     ctx.set_title(seen.get("title"))
+    left_out = _left_out_by_filters(ctx, seen)
+    if left_out:
+        return left_out
     done = None if engine.in_library(seen) else engine.download(info, context)
     if done is None:
         return _already(ctx, engine, engine.identity(seen))
@@ -152,6 +157,21 @@ def _download(ctx: JobContext, engine: Engine, info: dict[str, Any],
                          "the downloaded file")
     ctx.set_output(done.filepath)
     return f"Saved {done.filepath}"
+
+
+def _left_out_by_filters(ctx: JobContext, seen: dict[str, Any]) -> str | None:
+    """A subscription's download whose filters its listing could not decide (the listing
+    did not say the video's length or date): decided now that the video has been read."""
+    filters = ctx.payload.get(FILTERS)
+    if not isinstance(filters, dict):
+        return None
+    reason = sync_filters.left_out(seen, filters)
+    if reason is None:
+        return None
+    subscription = int(ctx.payload.get(SUBSCRIPTION) or 0)
+    ctx.write_until_done(lambda: sync_record.leave_out(subscription, seen, reason),
+                         "why the video was left out")
+    return f"Left out by the subscription's filters: {reason}."
 
 
 def _already(ctx: JobContext, engine: Engine, ident: Identity | None) -> str:
@@ -185,7 +205,7 @@ def _expand(ctx: JobContext, engine: Engine, container: dict[str, Any]) -> str:
                 counts["in_library"] += 1
             elif item.url not in already_queued:
                 children.append(jobstore.NewJob(
-                    "download", item.url or "", payload={**inherited, **_child_payload(item)},
+                    "download", item.url or "", payload={**inherited, **child_payload(item)},
                     priority=ctx.priority, parent_id=ctx.job_id, title=item.title))
         counts["queued"] += len(ctx.enqueue_children(children))
         batch.clear()
@@ -211,7 +231,7 @@ def _expand(ctx: JobContext, engine: Engine, container: dict[str, Any]) -> str:
     return summary
 
 
-def _child_payload(item: Listed) -> dict[str, Any]:
+def child_payload(item: Listed) -> dict[str, Any]:
     payload: dict[str, Any] = {FROM_LIST: item.as_payload()}
     if item.failure:
         payload[LISTING_ERROR] = item.failure.sentence

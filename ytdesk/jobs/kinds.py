@@ -16,6 +16,7 @@ KINDS: dict[str, str | KindFunction] = {
     "download": "ytdesk.jobs.download",
     "metadata": "ytdesk.jobs.metadata",
     "import": "ytdesk.jobs.importing",
+    "sync": "ytdesk.jobs.sync",
     "cleanup": "ytdesk.jobs.cleanup",
 }
 

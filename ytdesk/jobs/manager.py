@@ -20,7 +20,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
-from ytdesk.core import jobstore, queuestate
+from ytdesk.core import channels, jobstore, queuestate
+from ytdesk.core.clock import now
 from ytdesk.core.credentials import Logins
 from ytdesk.core.jobactions import ActionResult
 from ytdesk.core.jobstore import NewJob
@@ -111,6 +112,11 @@ class JobManager(QObject):
         self._liveness.recovered.connect(self._on_recovered)
         self._liveness.libraryFull.connect(self._on_library_full)
         self._accepting = False
+        # Subscriptions due to be synced are queued a few at a time: looked for now and
+        # then, and again as each job ends while some were queued last time.
+        self._due_syncs = QTimer(self)
+        self._due_syncs.timeout.connect(self._queue_due_syncs)
+        self._more_syncs_due = False
         self._paused_reason: str | None = None
         # The pause as last read from (or written to) the library: a different stored
         # value means another process paused or resumed the queue.
@@ -129,6 +135,7 @@ class JobManager(QObject):
         if self._stored_pause:
             self._pause_here(self._stored_pause)
         QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
+        self._due_syncs.start(int(self.settings.get("sync_check_seconds") * 1000))
 
     def _warm_up(self) -> None:
         """Import yt-dlp (through the job kinds) and make a yt-dlp instance per download
@@ -154,6 +161,7 @@ class JobManager(QObject):
         """Stop claiming, ask running jobs to stop (their .part files stay), wait for them.
         Returns True if every job stopped in time."""
         self._accepting = False
+        self._due_syncs.stop()
         self._liveness.stop()
         done = self._scheduler.stop(timeout_s)
         if not self._writer.wait(int(timeout_s * 1000)):
@@ -382,7 +390,19 @@ class JobManager(QObject):
     def _on_started(self, job_id: int) -> None:
         self.jobChanged.emit(job_id, st.RUNNING)
 
+    def _queue_due_syncs(self) -> None:
+        if self._accepting:
+            self._more_syncs_due = False
+            self.write(channels.queue_due_syncs, now(), self.settings.get("syncs_at_once"),
+                       done=self._on_due_syncs_queued)
+
+    def _on_due_syncs_queued(self, ids: list) -> None:
+        self._more_syncs_due = bool(ids)
+        self._on_added(ids)
+
     def _on_finished(self, job_id: int, status: str, pause_reason: str) -> None:
+        if self._more_syncs_due:
+            self._queue_due_syncs()
         self.jobChanged.emit(job_id, status)
         self.jobFinished.emit(job_id, status)
         if pause_reason and self._paused_reason is None:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 SPEED_EVERY_MS = 1_000
 FOCUS_ADDRESS = "Ctrl+L"
 SETTINGS_KEY = "Ctrl+,"
+SUBSCRIBE_KEY = "Ctrl+Shift+S"
 BUSY_NOTE = "Library busy: waiting for another program to let go of it"
 BUSY_DETAIL = ("Another program is writing to ytdesk's library (a backup tool, a database "
                "browser, or another ytdesk). What you add or change waits and is saved as "
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self._icon_names = [(self.add_button, "add"), (settings_action, "settings"),
                             (about_action, "about")]
         self.addToolBar(toolbar)
+        self._add_channels_menu()
 
         self.jobs = JobPanel(manager, self.reader, paths, settings)
         self.jobs.message.connect(self.say)
@@ -227,6 +229,34 @@ class MainWindow(QMainWindow):
 
     def paste(self) -> None:
         self.take_mime(QGuiApplication.clipboard().mimeData())
+
+    # -- subscriptions -----------------------------------------------------------------------------
+    def _add_channels_menu(self) -> None:
+        from .subscription_lists import SubscriptionLists
+
+        self.subscription_lists = SubscriptionLists(self, self.manager, self.reader)
+        self.subscription_lists.message.connect(self.say)
+        menu = self.menuBar().addMenu("&Channels")
+        menu.setToolTipsVisible(True)
+        for action in (
+                make_action(self, "&Subscribe…", self.subscribe, shortcut=SUBSCRIBE_KEY,
+                            tip="Follow a channel, playlist or feed: its new videos are "
+                                "downloaded as they appear"),
+                make_action(self, "&Import subscriptions…", self.subscription_lists.ask_import,
+                            tip="Follow the channels of another app's list: OPML, NewPipe, "
+                                "FreeTube or Google Takeout"),
+                make_action(self, "&Export subscriptions…", self.subscription_lists.ask_export,
+                            tip="Save every subscription as an OPML file")):
+            menu.addAction(action)
+            self.addAction(action)  # its shortcut works wherever the focus is
+
+    def subscribe(self) -> None:
+        """The subscription dialog, with the address bar's link in it if there is one."""
+        from .subscription_dialog import edit_subscription
+
+        checked = check_url(self.address.text())
+        self.subscription_dialog = edit_subscription(self, self.manager,
+                                                     url=checked.url if checked.ok else "")
 
     # -- other windows ----------------------------------------------------------------------------
     def open_settings(self) -> None:

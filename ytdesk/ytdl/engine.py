@@ -250,10 +250,16 @@ class Engine:
     def identity_of_url(self, url: str) -> Identity | None:
         """The key yt-dlp's first archive check gives a URL (its extractor's temporary id),
         for a video it skipped before extracting anything."""
+        entry = self.entry_of_url(url)
+        return library.identity(entry) if entry else None
+
+    def entry_of_url(self, url: str) -> dict[str, Any] | None:
+        """A video's address as a listing's entry: its extractor and the id that
+        extractor reads from the address alone (None when it cannot)."""
         for key, ie in self.ydl._ies.items():
             if ie.suitable(url):
                 temp_id = ie.get_temp_id(url)
-                return library.identity({"id": temp_id, "ie_key": key, "url": url}) \
+                return {"_type": "url", "id": temp_id, "ie_key": key, "url": url} \
                     if temp_id else None
         return None
 

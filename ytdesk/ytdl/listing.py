@@ -9,7 +9,7 @@ the list goes on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -71,6 +71,7 @@ def json_safe(info: dict[str, Any]) -> dict[str, Any]:
 
 
 def walk(engine: Engine, container: dict[str, Any], *, whole_lists: bool = True,
+         descend: bool = True, enter: Callable[[dict[str, Any]], bool] | None = None,
          depth: int = 0) -> Iterator[Listed]:
     """Every video entry of a playlist or channel, with its context; tabs and nested
     playlists are opened, never returned as if they were videos.
@@ -78,7 +79,12 @@ def walk(engine: Engine, container: dict[str, Any], *, whole_lists: bool = True,
     whole_lists: read each list to its end before its first entry comes out, as yt-dlp
     does unless told --lazy-playlist, so n_entries and playlist_count are known; without
     it entries stream (a preview counting a huge channel) and those stay None, as yt-dlp's
-    lazy lists leave them."""
+    lazy lists leave them.
+
+    descend: open nested lists (a channel's tabs) and walk them; without it each comes out
+    as one item whose `info` is the list, for the caller to walk as it likes (a sync reads
+    each tab only to its first run of known videos). enter: asked with a nested list's
+    entry before it is opened (a request saved); False leaves it out."""
     numbered, base = _read(engine, container, whole_lists)
     for autonumber, (index, entry) in enumerate(numbered, 1):
         _check_stop(engine)
@@ -86,16 +92,20 @@ def walk(engine: Engine, container: dict[str, Any], *, whole_lists: bool = True,
             continue
         context = {**base, "playlist_index": index, "playlist_autonumber": autonumber}
         if engine.is_container(entry):
-            if depth < MAX_NESTING:
+            if depth < MAX_NESTING and (enter is None or enter(entry)):
                 inner = {"extractor": container.get("extractor"),
                          "extractor_key": container.get("extractor_key"), **entry}
-                yield from walk(engine, inner, whole_lists=whole_lists, depth=depth + 1)
+                if descend:
+                    yield from walk(engine, inner, whole_lists=whole_lists, depth=depth + 1)
+                else:
+                    yield Listed(entry, context, opened=inner)
             continue
-        if (entry.get("_type") not in URL_TYPES or engine.in_library(entry)
-                or engine.is_single_video(entry)):
+        # Asking the extractor costs nothing; asking the library is a query.
+        if (entry.get("_type") not in URL_TYPES or engine.is_single_video(entry)
+                or engine.in_library(entry)):
             yield Listed(entry, context)
             continue
-        if depth >= MAX_NESTING:
+        if depth >= MAX_NESTING or (enter is not None and not enter(entry)):
             continue
         try:
             opened = engine.open(entry, context)
@@ -106,7 +116,7 @@ def walk(engine: Engine, container: dict[str, Any], *, whole_lists: bool = True,
             continue
         if opened is None:
             continue  # yt-dlp's archive: already here
-        if engine.is_container(opened):
+        if engine.is_container(opened) and descend:
             yield from walk(engine, opened, whole_lists=whole_lists, depth=depth + 1)
         else:
             yield Listed(entry, context, opened=opened)

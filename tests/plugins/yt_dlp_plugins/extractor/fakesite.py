@@ -147,7 +147,7 @@ class FakeSitePlaylistIE(_FakeSiteBaseIE):
 class FakeSiteChannelIE(_FakeSiteBaseIE):
     IE_NAME = 'fakesite:channel'
     _RETURN_TYPE = 'playlist'
-    _VALID_URL = _BASE + r'/channel/(?P<id>[\w-]+)(?!/(?:videos|shorts)\b)' + _END
+    _VALID_URL = _BASE + r'/channel/(?P<id>[\w-]+)(?!/(?:videos|shorts|streams)\b)' + _END
 
     def _real_extract(self, url):
         base, channel_id = self._match_valid_url(url).group('base', 'id')
@@ -167,7 +167,7 @@ class FakeSiteChannelIE(_FakeSiteBaseIE):
 class FakeSiteChannelTabIE(_FakeSiteBaseIE):
     IE_NAME = 'fakesite:tab'
     _RETURN_TYPE = 'playlist'
-    _VALID_URL = _BASE + r'/channel/(?P<id>[\w-]+)/(?P<tab>videos|shorts)' + _END
+    _VALID_URL = _BASE + r'/channel/(?P<id>[\w-]+)/(?P<tab>videos|shorts|streams)' + _END
 
     def _real_extract(self, url):
         base, channel_id, tab = self._match_valid_url(url).group('base', 'id', 'tab')
