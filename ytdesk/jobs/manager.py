@@ -18,9 +18,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ytdesk.core import jobactions
+from ytdesk.core import channels, jobactions
 from ytdesk.core import jobstates as st
-from ytdesk.core import channels, jobstore, queuestate
+from ytdesk.core import jobstore, queuestate
 from ytdesk.core.clock import now
 from ytdesk.core.credentials import Logins
 from ytdesk.core.jobactions import ActionResult
