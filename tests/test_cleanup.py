@@ -268,7 +268,9 @@ def test_the_dialog_shows_what_would_go_and_queues_the_real_cleanup(home, tmp_pa
     window = MainWindow(manager, home.settings, home.paths)
     qtbot.addWidget(window)
     window.show()
-    window.open_cleanup()
+    [library] = [a.menu() for a in window.menuBar().actions() if a.text() == "&Library"]
+    [clean_up] = [a for a in library.actions() if a.text() == "&Clean up…"]
+    clean_up.trigger()
     dialog = window.cleanup_dialog
     assert dialog is not None and not dialog.clean_button.isEnabled()
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=10_000)

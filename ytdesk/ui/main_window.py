@@ -90,11 +90,7 @@ class MainWindow(QMainWindow):
                                       shortcut=SETTINGS_KEY, tip="Settings")
         about_action = make_action(self, "About", self.open_about, icon="about",
                                    tip="About ytdesk: the versions of its parts")
-        cleanup_action = make_action(self, "Clean up…", self.open_cleanup, tip=(
-            "Clean up: see what unfinished downloads, old job logs and retention rules "
-            "would remove, then remove it"))
-        self.cleanup_dialog: CleanupDialog | None = None  # while it shows (tests answer it)
-        for action in (cleanup_action, settings_action, about_action):
+        for action in (settings_action, about_action):
             toolbar.addAction(action)
             toolbar.widgetForAction(action).setFocusPolicy(Qt.FocusPolicy.TabFocus)
             self.addAction(action)  # its shortcut works wherever the focus is
@@ -102,6 +98,7 @@ class MainWindow(QMainWindow):
                             (about_action, "about")]
         self.addToolBar(toolbar)
         self._add_channels_menu()
+        self._add_library_menu()
 
         self.jobs = JobPanel(manager, self.reader, paths, settings)
         self.jobs.message.connect(self.say)
@@ -263,6 +260,15 @@ class MainWindow(QMainWindow):
         from .settings_dialog import SettingsDialog
 
         SettingsDialog(self.settings, self.manager, self).exec()
+
+    def _add_library_menu(self) -> None:
+        self.cleanup_dialog: CleanupDialog | None = None  # while it shows (tests answer it)
+        menu = self.menuBar().addMenu("&Library")
+        menu.setToolTipsVisible(True)
+        menu.addAction(make_action(
+            self, "&Clean up…", self.open_cleanup,
+            tip="See what unfinished downloads, old job logs and retention rules would "
+                "remove, then remove it"))
 
     def open_cleanup(self) -> None:
         """A dry run first (off this thread), then, if the user agrees, the real job."""
