@@ -122,3 +122,42 @@ def test_a_video_another_subscription_keeps_is_not_deleted(home, tmp_path):
     assert [d.video_id for d in retention.plan(None)] == [ids[2]]
     retention.apply(channel, dry_run=False)
     assert [Video.get_by_id(i).filepath is not None for i in ids] == [True, True, False, True]
+
+
+def test_after_a_sync_keep_newest_three_deletes_the_older_files_and_they_never_come_back(
+        site, home, manager, qtbot):
+    from support import wait_until_idle
+
+    site.add_channel("ret", "Keepers")
+    ids = []
+    for n in range(1, 7):  # ret001 is the oldest upload
+        video_id = f"ret{n:03d}"
+        site.add_video(video_id, f"Keeper {n}", channel="Keepers", channel_id="ret",
+                       upload_date=f"202601{n:02d}")
+        site.channels["ret"].videos.insert(0, video_id)
+        ids.append(video_id)
+    followed = channels.subscribe(site.channel_url("ret"), "Keepers", backfill="all")
+
+    def sync() -> None:
+        manager.enqueue("sync", followed.url, {"subscription_id": followed.id})
+        wait_until_idle(qtbot, manager)
+
+    def on_disk() -> set[str]:
+        return {p.name.split("[")[1].split("]")[0] for p in home.download_dir.rglob("*.mp4")}
+
+    sync()
+    assert on_disk() == set(ids)
+    Subscription.update(keep_newest=3).where(Subscription.id == followed.id).execute()
+    done = retention.apply(followed.id, dry_run=False)
+    assert sorted(Video.get_by_id(d.video_id).video_id for d in done.which) == ids[:3]
+    assert on_disk() == set(ids[3:])
+
+    site.add_video("ret007", "Keeper 7", channel="Keepers", channel_id="ret",
+                   upload_date="20260107")
+    site.channels["ret"].videos.insert(0, "ret007")
+    served = {video_id: site.bytes_served(f"/media/{video_id}") for video_id in ids[:3]}
+    sync()
+    assert on_disk() == set(ids[3:]) | {"ret007"}  # the deleted three were not fetched again
+    assert {v: site.bytes_served(f"/media/{v}") for v in ids[:3]} == served
+    retention.apply(followed.id, dry_run=False)
+    assert on_disk() == {"ret005", "ret006", "ret007"}
