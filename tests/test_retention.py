@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from support import wait_until_idle
+
 from ytdesk.core import channels, retention
 from ytdesk.core.clock import now
 from ytdesk.core.models import Subscription, SubscriptionEntry, Video
@@ -126,8 +128,6 @@ def test_a_video_another_subscription_keeps_is_not_deleted(home, tmp_path):
 
 def test_after_a_sync_keep_newest_three_deletes_the_older_files_and_they_never_come_back(
         site, home, manager, qtbot):
-    from support import wait_until_idle
-
     site.add_channel("ret", "Keepers")
     ids = []
     for n in range(1, 7):  # ret001 is the oldest upload
