@@ -23,8 +23,6 @@ _.play_position  # Video
 _.seen_at  # SubscriptionEntry: written by keyword, when a listing first showed the video
 # Issue 9's parts being built alongside (retention, cleanup, the channel browser) read
 # these; each goes when the part that reads it is merged.
-_.watched_at  # Video
-_.missing_since  # Video
 _.thumbnails  # Paths
 _.set_favourite  # core/video_actions.py
 _.forget_deletion  # core/video_actions.py

@@ -86,6 +86,28 @@ def cmd_import(args, paths: Paths, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_cleanup(args, paths: Paths, settings: Settings) -> int:
+    """Run here, not queued: the command's point is its report, which a queued job would
+    only give as one sentence once some `run` reached it; the scan is local file and DB
+    work (no network), the same function the job runs, and the rules that keep what an
+    unfinished job can resume hold whichever process cleans up."""
+    from ytdesk.core.cleanup import clean_up
+
+    report = clean_up(settings, paths.job_logs, dry_run=args.dry_run)
+    if args.json:
+        _print_json(report.as_json())
+        return EXIT_OK
+    for category in report.categories.values():
+        freed = f", {category.bytes:,} bytes" if category.bytes else ""
+        _say(f"{category.label}: {category.count:,}{freed}")
+        for path in category.paths:
+            _say(f"\t{printable(path)}")
+    for problem in report.problems:
+        _complain(problem)
+    _say(printable(report.sentence()))
+    return EXIT_OK
+
+
 def cmd_add(args, paths: Paths, settings: Settings) -> int:
     inputs: list[tuple[str, str]] = [("argument", u) for u in args.urls]
     rejected = 0
@@ -505,6 +527,14 @@ def build_parser() -> argparse.ArgumentParser:
                                "a folder (with yt-dlp's .info.json files) into the library")
     importing.add_argument("folder", metavar="FOLDER")
     importing.set_defaults(handler=cmd_import)
+
+    cleanup = sub.add_parser("cleanup", help="remove unfinished download files no job can "
+                             "resume and job logs older than 30 days, mark videos whose files "
+                             "are gone, apply the retention rules; print what was done")
+    cleanup.add_argument("--dry-run", action="store_true",
+                         help="only report what would be done; change nothing")
+    cleanup.add_argument("--json", action="store_true")
+    cleanup.set_defaults(handler=cmd_cleanup)
 
     videos = sub.add_parser("videos", help="list or search the library")
     videos.add_argument("--search", metavar="TEXT")

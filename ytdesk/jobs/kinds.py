@@ -17,6 +17,7 @@ KINDS: dict[str, str | KindFunction] = {
     "metadata": "ytdesk.jobs.metadata",
     "import": "ytdesk.jobs.importing",
     "sync": "ytdesk.jobs.sync",
+    "cleanup": "ytdesk.jobs.cleanup",
 }
 
 
