@@ -10,7 +10,7 @@ from support import wait_until_idle
 
 from ytdesk.core import channels, retention
 from ytdesk.core.clock import now
-from ytdesk.core.models import Subscription, SubscriptionEntry, Video
+from ytdesk.core.models import Job, Subscription, SubscriptionEntry, Video
 
 DAY = 86_400
 
@@ -148,9 +148,12 @@ def test_after_a_sync_keep_newest_three_deletes_the_older_files_and_they_never_c
     sync()
     assert on_disk() == set(ids)
     Subscription.update(keep_newest=3).where(Subscription.id == followed.id).execute()
-    done = retention.apply(followed.id, dry_run=False)
-    assert sorted(Video.get_by_id(d.video_id).video_id for d in done.which) == ids[:3]
+    sync()  # the next sync applies the rule
     assert on_disk() == set(ids[3:])
+    deleted = Video.select().where(Video.deleted_at.is_null(False))
+    assert sorted(v.video_id for v in deleted) == ids[:3]
+    [last] = Job.select().where(Job.kind == "sync").order_by(Job.id.desc()).limit(1)
+    assert "Deleted 3 videos by the retention rules" in last.result
 
     site.add_video("ret007", "Keeper 7", channel="Keepers", channel_id="ret",
                    upload_date="20260107")
@@ -159,5 +162,5 @@ def test_after_a_sync_keep_newest_three_deletes_the_older_files_and_they_never_c
     sync()
     assert on_disk() == set(ids[3:]) | {"ret007"}  # the deleted three were not fetched again
     assert {v: site.bytes_served(f"/media/{v}") for v in ids[:3]} == served
-    retention.apply(followed.id, dry_run=False)
+    sync()  # the newest is downloaded now: the next sync keeps the newest three
     assert on_disk() == {"ret005", "ret006", "ret007"}
