@@ -57,6 +57,8 @@ def part_of(module: str) -> str | None:
     names = module.split(".")
     if names[0] != "ytdesk" or len(names) == 1:
         return None
+    if names[1].startswith("cli_"):  # cli_channels.py...: the CLI's commands, beside cli.py
+        return "cli"
     return names[1]
 
 

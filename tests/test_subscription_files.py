@@ -48,9 +48,11 @@ def test_freetube_profiles_become_groups():
 def test_google_takeout_csv():
     kind, found = load("subscriptions.csv")
     assert kind == "Google Takeout"
+    # Takeout writes http:// addresses; kept as every other list spells them (https://), so
+    # the same channel imported from NewPipe too is one subscription, not two.
     assert [(s.url, s.title) for s in found] == [
-        ("http://www.youtube.com/channel/UCkitchen0000000000000000", "Kitchen Notes"),
-        ("http://www.youtube.com/channel/UCgarden000000000000000", "Garden Days, weekly")]
+        ("https://www.youtube.com/channel/UCkitchen0000000000000000", "Kitchen Notes"),
+        ("https://www.youtube.com/channel/UCgarden000000000000000", "Garden Days, weekly")]
 
 
 def test_the_format_is_found_by_content_not_by_name(tmp_path):

@@ -53,8 +53,7 @@ def rows(dialog: ImportPreviewDialog) -> list[tuple[str, str]]:
     ("podcasts.opml", KITCHEN, ["The Daily Fake", "World Report"], ["Kitchen Notes"]),
     ("newpipe_subscriptions.json", GARDEN, ["Kitchen Notes", "Some Artist"], ["Garden Days"]),
     ("freetube-profiles.db", KITCHEN, ["Garden Days"], ["Kitchen Notes"]),
-    ("subscriptions.csv", "http://www.youtube.com/channel/UCgarden000000000000000",
-     ["Kitchen Notes"], ["Garden Days, weekly"]),
+    ("subscriptions.csv", GARDEN, ["Kitchen Notes"], ["Garden Days, weekly"]),
 ])
 def test_a_list_is_previewed_with_its_followed_channels_skipped_then_imported(
         window, manager, qtbot, name, already, added, skipped):

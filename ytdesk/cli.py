@@ -9,8 +9,8 @@ import logging
 import shlex
 import signal
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_QUEUE_PAUSED = 0, 1, 2, 3
 # The library or its folder cannot be used (read-only, damaged, locked...): fix the
 # environment, then run again. The same code as bad input: both are "you must act first".
 EXIT_BAD_ENVIRONMENT = 2
+DONE_CHECK_MS = 1000  # how often a run that waits for some jobs looks at their state
 
 
 def _say(text: str = "") -> None:
@@ -82,6 +83,28 @@ def cmd_import(args, paths: Paths, settings: Settings) -> int:
         return EXIT_BAD_INPUT
     [job_id] = jobstore.add_jobs([NewJob("import", str(folder))])
     _say(printable(f"{job_id}\timport {folder}"))
+    return EXIT_OK
+
+
+def cmd_cleanup(args, paths: Paths, settings: Settings) -> int:
+    """Run here, not queued: the command's point is its report, which a queued job would
+    only give as one sentence once some `run` reached it; the scan is local file and DB
+    work (no network), the same function the job runs, and the rules that keep what an
+    unfinished job can resume hold whichever process cleans up."""
+    from ytdesk.core.cleanup import clean_up
+
+    report = clean_up(settings, paths.job_logs, dry_run=args.dry_run)
+    if args.json:
+        _print_json(report.as_json())
+        return EXIT_OK
+    for category in report.categories.values():
+        freed = f", {category.bytes:,} bytes" if category.bytes else ""
+        _say(f"{category.label}: {category.count:,}{freed}")
+        for path in category.paths:
+            _say(f"\t{printable(path)}")
+    for problem in report.problems:
+        _complain(problem)
+    _say(printable(report.sentence()))
     return EXIT_OK
 
 
@@ -183,16 +206,43 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
     """Run the queue: with --until-idle, until nothing can start (nothing left to do, or the
     queue paused: exit 3); without, until stopped (Ctrl+C, SIGTERM), waiting through a
     pause for `ytdesk-cli resume` from another terminal."""
+    ran = process_queue(args, paths, settings, until_idle=args.until_idle,
+                        concurrency=args.concurrency)
+    if ran.paused:
+        return EXIT_QUEUE_PAUSED
+    if any(status == st.FAILED for status in ran.outcome.values()):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+@dataclass
+class QueueRun:
+    paused: str | None  # why the queue was paused when the run ended, if it was
+    outcome: dict[int, str]  # the jobs that finished while it ran -> how
+
+
+def process_queue(args, paths: Paths, settings: Settings, *, until_idle: bool,
+                  concurrency: int | None = None,
+                  done: Callable[[], bool] | None = None,
+                  say: Callable[[str], None] = _say) -> QueueRun:
+    """Run the queue in the foreground, saying what each job does, until it is idle
+    (`until_idle`), until `done()` is true (asked as jobs end, and each second), or until
+    stopped (Ctrl+C, SIGTERM). `run`, `sync` and `refresh` share it."""
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from ytdesk.jobs.manager import JobManager
 
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
-    manager = JobManager(paths, settings, concurrency=args.concurrency)
+    manager = JobManager(paths, settings, concurrency=concurrency)
     outcome: dict[int, str] = {}
     state: dict[str, Any] = {"stopping": False}
 
     said: dict[int, str] = {}
+
+    def stop() -> None:
+        if not state["stopping"]:
+            state["stopping"] = True
+            QTimer.singleShot(0, app.quit)  # also when said before the loop runs
 
     def on_changed(job_id: int, status: str) -> None:
         if said.get(job_id) == status:
@@ -206,9 +256,11 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
         detail = f": {error}" if status in (st.FAILED, st.WAITING) and error else ""
         if status == st.SUCCEEDED and result:
             detail = f": {result}"
-        _say(f"job {job_id} {status}  {printable(label)}{printable(detail)}")
+        say(f"job {job_id} {status}  {printable(label)}{printable(detail)}")
         if status in st.FINISHED:
             outcome[job_id] = status
+        if done is not None and status in (*st.FINISHED, st.PAUSED) and done():
+            stop()
 
     def on_paused(reason: str) -> None:
         _complain(f"the queue is paused: {reason}")
@@ -217,18 +269,13 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
     def on_resumed() -> None:
         _complain("the queue is resumed")
 
-    def stop() -> None:
-        if not state["stopping"]:
-            state["stopping"] = True
-            QTimer.singleShot(0, app.quit)  # also when said before the loop runs
-
     def on_idle() -> None:
-        if args.until_idle:
+        if until_idle or done is not None:  # idle: what was waited for cannot move on
             stop()
 
     def on_recovered(ids: list[int]) -> None:
         for job_id in ids:
-            _say(f"job {job_id} interrupted earlier; queued again")
+            say(f"job {job_id} interrupted earlier; queued again")
 
     manager.jobChanged.connect(on_changed)
     manager.queuePaused.connect(on_paused)
@@ -242,23 +289,31 @@ def cmd_run(args, paths: Paths, settings: Settings) -> int:
     previous = {signum: signal.signal(signum, lambda *_: QTimer.singleShot(0, stop))
                 for signum in (signal.SIGINT, signal.SIGTERM)}
     manager.jobsRecovered.connect(on_recovered)
+
+    def look() -> None:  # another process (the window) may be the one running them
+        if done is not None and done():
+            stop()
+
+    looking = QTimer(interval=DONE_CHECK_MS)
+    looking.timeout.connect(look)
     try:
         manager.start()
+        look()
+        if done is not None:
+            looking.start()
         app.exec()
         paused = manager.paused_reason
         if not manager.shutdown(timeout_s=10):
             _complain("some jobs did not stop within 10 s; they will be recovered on next start")
     finally:
         wake.stop()
+        looking.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         manager.deleteLater()
     if paused:
         _complain("stopped because the queue is paused")
-        return EXIT_QUEUE_PAUSED
-    if any(status == st.FAILED for status in outcome.values()):
-        return EXIT_FAILED
-    return EXIT_OK
+    return QueueRun(paused, outcome)
 
 
 def cmd_jobs(args, paths: Paths, settings: Settings) -> int:
@@ -473,6 +528,14 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("folder", metavar="FOLDER")
     importing.set_defaults(handler=cmd_import)
 
+    cleanup = sub.add_parser("cleanup", help="remove unfinished download files no job can "
+                             "resume and job logs older than 30 days, mark videos whose files "
+                             "are gone, apply the retention rules; print what was done")
+    cleanup.add_argument("--dry-run", action="store_true",
+                         help="only report what would be done; change nothing")
+    cleanup.add_argument("--json", action="store_true")
+    cleanup.set_defaults(handler=cmd_cleanup)
+
     videos = sub.add_parser("videos", help="list or search the library")
     videos.add_argument("--search", metavar="TEXT")
     videos.add_argument("--limit", type=int, default=1000)
@@ -498,6 +561,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="down: roll back even a migration that deletes data")
     migrate.add_argument("--json", action="store_true")
     migrate.set_defaults(handler=None)
+
+    from ytdesk import cli_channels  # here: it imports this module's helpers
+
+    cli_channels.add_commands(sub)
     return parser
 
 
@@ -524,7 +591,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _only_reads(args) -> bool:
     if args.command == "migrate":
         return args.action == "status"
-    return args.command in ("jobs", "videos", "log")
+    from ytdesk import cli_channels
+
+    return args.command in ("jobs", "videos", "log") or cli_channels.only_reads(args)
 
 
 def _with_library(args, paths: Paths) -> int:

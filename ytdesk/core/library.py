@@ -160,35 +160,57 @@ def _channel_ref(info: dict[str, Any]) -> int | None:
     return row.id
 
 
-def upsert_videos(infos: Iterable[dict[str, Any]], only_new: bool = False) -> UpsertCounts:
-    """Insert new videos, update changed ones (only when something changed), count each."""
+def upsert_videos(infos: Iterable[dict[str, Any]], only_new: bool = False, *,
+                  dry_run: bool = False) -> UpsertCounts:
+    """Insert new videos, update changed ones (only when something changed), count each.
+    A dry run compares the same way and writes nothing: the counts a real run would give."""
     counts = UpsertCounts()
+    if dry_run:  # reads only: no transaction, so no write lock is taken either
+        for info in infos:
+            counts.add(_upsert_one(info, only_new=only_new, dry_run=True))
+        return counts
     with transaction():
         for info in infos:
             counts.add(_upsert_one(info, only_new=only_new))
     return counts
 
 
-def _upsert_one(info: dict[str, Any], only_new: bool = False,
+class _NewChannel:
+    """The channel row a real run would insert: unequal to any video's channel_ref."""
+
+
+def _upsert_one(info: dict[str, Any], only_new: bool = False, dry_run: bool = False,
                 **download_fields: Any) -> UpsertCounts:
     extractor, video_id, scope = _key_of(info)
     if only_new and Video.select(Video.id).where(_the_video(extractor, video_id, scope)).exists():
         return UpsertCounts(unchanged=1)  # a row's 30 columns cost more to ask for than this
     row = None if only_new else find_video(extractor, video_id, scope)
     columns = {k: v for k, v in _columns(info).items() if v is not None}
-    ref = _channel_ref(info)
+    ref = _known_channel_ref(info) if dry_run else _channel_ref(info)
     if ref is not None:
         columns["channel_ref"] = ref
     columns.update(download_fields)
     if row is None:
-        Video.insert(extractor=extractor, video_id=video_id, id_scope=scope, created_at=now(),
-                     updated_at=now(), **columns).execute()
+        if not dry_run:
+            Video.insert(extractor=extractor, video_id=video_id, id_scope=scope,
+                         created_at=now(), updated_at=now(), **columns).execute()
         return UpsertCounts(inserted=1)
     changed = {k: v for k, v in columns.items() if getattr(row, _field_name(k)) != v}
     if not changed:
         return UpsertCounts(unchanged=1)
-    Video.update(updated_at=now(), **changed).where(Video.id == row.id).execute()
+    if not dry_run:
+        Video.update(updated_at=now(), **changed).where(Video.id == row.id).execute()
     return UpsertCounts(updated=1)
+
+
+def _known_channel_ref(info: dict[str, Any]) -> int | _NewChannel | None:
+    """What _channel_ref would give, without inserting the channel it does not know."""
+    channel_id = info.get("channel_id") or info.get("uploader_id")
+    if not channel_id:
+        return None
+    row = Channel.get_or_none((Channel.extractor == extractor_of(info))
+                              & (Channel.channel_id == channel_id))
+    return row.id if row is not None else _NewChannel()
 
 
 def record_listed(entries: Iterable[dict[str, Any]]) -> UpsertCounts:

@@ -144,8 +144,10 @@ def _takeout(text: str) -> list[Subscription]:
     for row in rows:
         normalised = {(key or "").strip().lower(): (value or "").strip()
                       for key, value in row.items()}
-        url = normalised.get("channel url") or (
-            YOUTUBE_CHANNEL + normalised["channel id"] if normalised.get("channel id") else "")
+        # By the channel id where there is one: Takeout writes its addresses as http://,
+        # and the same channel from NewPipe (https://) must be a duplicate, not a second one.
+        url = (YOUTUBE_CHANNEL + normalised["channel id"] if normalised.get("channel id")
+               else normalised.get("channel url") or "")
         if url:
             found.append(Subscription(url, normalised.get("channel title") or url))
     return found

@@ -8,6 +8,7 @@ leaves its row as it was and says why.
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,27 +58,45 @@ def set_favourite(video_ids: Iterable[int], favourite: bool = True) -> int:
     return changed
 
 
-def files_of(filepath: str | os.PathLike[str]) -> list[Path]:
+class FolderNames:
+    """Each folder's names, sorted, listed once: thousands of videos of one folder (a
+    retention run) would otherwise list it thousands of times."""
+
+    def __init__(self) -> None:
+        self._names: dict[Path, list[str]] = {}
+
+    def __call__(self, folder: Path) -> list[str]:
+        if folder not in self._names:
+            try:
+                self._names[folder] = sorted(os.listdir(folder))
+            except OSError:
+                self._names[folder] = []
+        return self._names[folder]
+
+
+def files_of(filepath: str | os.PathLike[str], listed: FolderNames | None = None) -> list[Path]:
     """The video's file and what yt-dlp and ytdesk wrote beside it under the same name:
     "Title [id].info.json", ".en.vtt", ".jpg", ".nfo", "-thumb.jpg"."""
     path = Path(filepath)
     stem = path.stem
     if not stem:  # no name: nothing of its own
         return []
-    try:
-        names = os.listdir(path.parent)
-    except OSError:
-        return []
-    return sorted(path.parent / name for name in names
-                  if name.startswith((stem + ".", stem + "-thumb."))
-                  and (path.parent / name).is_file())
+    names = (listed or FolderNames())(path.parent)
+    found = []
+    # Names that start with the stem are together in sorted order: only those are looked at.
+    for name in names[bisect.bisect_left(names, stem):]:
+        if not name.startswith(stem):
+            break
+        if name.startswith((stem + ".", stem + "-thumb.")) and (path.parent / name).is_file():
+            found.append(path.parent / name)
+    return found
 
 
 def delete_files(video_ids: Iterable[int], *, dry_run: bool = False) -> Deleted:
     """Delete these videos' files and remember that they were deleted on purpose; a dry run
     only counts. Favourites are deleted too when asked for by id: retention leaves them out
     before it gets here."""
-    report, done = Deleted(), []
+    report, done, listed = Deleted(), [], FolderNames()
     rows: list[Video] = []
     for chunk in chunks(list(video_ids)):
         rows.extend(Video.select(Video.id, Video.filepath, Video.title)
@@ -85,7 +104,7 @@ def delete_files(video_ids: Iterable[int], *, dry_run: bool = False) -> Deleted:
     for row in rows:
         if not row.filepath:
             continue
-        files = files_of(row.filepath)
+        files = files_of(row.filepath, listed)
         sizes = {}
         for path in files:
             try:

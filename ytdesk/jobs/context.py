@@ -64,6 +64,7 @@ class JobContext:
         self.report = report
         self.logins = logins  # the data dir's credentials file: the sites' logins
         self.cookies = cookies  # the data dir's folder of kept cookies files
+        self.log_path = log_path  # its own log (a cleanup job finds the logs folder by it)
         self._log_file = JobLogFile(log_path)
         self._stop = threading.Event()
         self._stop_reason: str | None = None

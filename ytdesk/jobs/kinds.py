@@ -8,7 +8,9 @@ its event loop) should not pay.
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable
+from types import ModuleType
 
 KindFunction = Callable[..., str]
 
@@ -17,11 +19,25 @@ KINDS: dict[str, str | KindFunction] = {
     "metadata": "ytdesk.jobs.metadata",
     "import": "ytdesk.jobs.importing",
     "sync": "ytdesk.jobs.sync",
+    "cleanup": "ytdesk.jobs.cleanup",
 }
+
+
+# yt-dlp's modules import each other in cycles: two threads importing them at once can
+# each get the other's module half made ("cannot import name ... from partially
+# initialized module 'yt_dlp.utils'", seen once when the warm-up and a first download
+# started together). Every lazy import of what pulls in yt-dlp goes through here.
+_IMPORTING = threading.Lock()
+
+
+def imported(name: str) -> ModuleType:
+    """The module `name`, imported by one thread at a time."""
+    with _IMPORTING:
+        return importlib.import_module(name)
 
 
 def function_of(kind: str) -> KindFunction:
     target = KINDS[kind]
     if isinstance(target, str):
-        return importlib.import_module(target).run
+        return imported(target).run
     return target

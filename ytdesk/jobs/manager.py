@@ -30,7 +30,7 @@ from ytdesk.core.settings import Settings
 from ytdesk.ytdl.options import find_tools
 
 from .context import LOG, PAUSE_QUEUE, PROGRESS, TITLED
-from .kinds import KINDS, function_of
+from .kinds import KINDS, function_of, imported
 from .liveness import Liveness
 from .patient import ATTEMPT_MS, BUSY, FREE, LibraryBusy, write_patiently
 from .scheduler import Running, Scheduler
@@ -145,10 +145,10 @@ class JobManager(QObject):
         settings, count = self.settings, self.concurrency()
 
         def load() -> None:
-            from . import download, runner  # noqa: F401
+            imported("ytdesk.jobs.runner")
             for kind in list(KINDS):
                 function_of(kind)
-            download.prepare(settings, count)
+            imported("ytdesk.jobs.download").prepare(settings, count)
 
         if self._accepting:
             self._writer.submit(load, done=self._warmed)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from ytdesk.core.settings import Settings
 from ytdesk.ytdl.options import find_tools
 
+from .kinds import imported
 from .worker import Task, Work, Workers
 
 if TYPE_CHECKING:
@@ -29,8 +30,7 @@ LATEST = "preview"
 def _look(task: Work, url: str, closing: threading.Event, socket_timeout: float) -> Preview:
     # Imported here, on the pool thread: importing yt-dlp takes a good part of a second,
     # which the window's start-up should not pay (as with the job kinds).
-    from ytdesk.ytdl.preview import preview
-
+    preview = imported("ytdesk.ytdl.preview").preview
     return preview(url, should_stop=lambda: task.aborted or closing.is_set(),
                    socket_timeout=socket_timeout)
 

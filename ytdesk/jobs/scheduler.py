@@ -25,7 +25,7 @@ from ytdesk.core.paths import Paths
 from ytdesk.core.settings import Settings
 
 from .context import ADDED, FINISHED, STARTED, JobContext
-from .kinds import function_of
+from .kinds import function_of, imported
 from .liveness import LEASE_SECONDS
 from .worker import Work, Workers
 
@@ -149,7 +149,8 @@ def _claim_failed(exc: Exception | None) -> None:
 
 def _run_job(task: Work, job, owner: str, settings: Settings, paths: Paths, gate: Gate,
              running: Running) -> None:
-    from .runner import JobRunner  # on the pool thread: the runner pulls in yt-dlp
+    # On the pool thread: the runner pulls in yt-dlp.
+    JobRunner = imported("ytdesk.jobs.runner").JobRunner
 
     context = JobContext(job, settings, paths.job_log(job.id), task.report,
                          logins=paths.credentials, cookies=paths.cookies, closing=gate.closing)

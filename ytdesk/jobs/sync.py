@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from ytdesk.core import channels, sync_filters, sync_record
+from ytdesk.core import channels, retention, sync_filters, sync_record
 from ytdesk.core.channels import ChannelError, Followed
 from ytdesk.core.jobstore import PRIORITIES, NewJob
 from ytdesk.core.library import Identity, identity
@@ -220,7 +220,19 @@ class _Sync:
             lambda: sync_record.finished(self.followed.id, self.counts, self.feed),
             "the sync's counts")
         sentence = self.counts.sentence()
-        return f"{sentence[:-1]}: {why}." if why else sentence
+        sentence = f"{sentence[:-1]}: {why}." if why else sentence
+        return sentence + self._apply_retention()
+
+    def _apply_retention(self) -> str:
+        """The subscription's retention rules, applied as each sync ends (the deleted videos
+        are remembered: this sync and the next leave them alone)."""
+        if self.followed.keep_newest is None and self.followed.delete_watched_after_days is None:
+            return ""
+        report = retention.apply(self.followed.id, dry_run=False)
+        for item in report.which:
+            self.ctx.log(logging.INFO, f"Deleted by the retention rules ({item.reason}): "
+                                       f"{item.filepath}")
+        return f" {report.sentence()}" if report.videos or report.problems else ""
 
 
 class _RequestCount:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ytdesk.jobs.preview_task import PreviewService
 
     from .channel_browser import ChannelBrowser
+    from .cleanup_dialog import CleanupDialog
 
 SPEED_EVERY_MS = 1_000
 FOCUS_ADDRESS = "Ctrl+L"
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
                             (about_action, "about")]
         self.addToolBar(toolbar)
         self._add_channels_menu()
+        self._add_library_menu()
 
         self.jobs = JobPanel(manager, self.reader, paths, settings)
         self.jobs.message.connect(self.say)
@@ -280,6 +282,37 @@ class MainWindow(QMainWindow):
         from .settings_dialog import SettingsDialog
 
         SettingsDialog(self.settings, self.manager, self).exec()
+
+    def _add_library_menu(self) -> None:
+        self.cleanup_dialog: CleanupDialog | None = None  # while it shows (tests answer it)
+        menu = self.menuBar().addMenu("&Library")
+        menu.setToolTipsVisible(True)
+        menu.addAction(make_action(
+            self, "&Clean up…", self.open_cleanup,
+            tip="See what unfinished downloads, old job logs and retention rules would "
+                "remove, then remove it"))
+
+    def open_cleanup(self) -> None:
+        """A dry run first (off this thread), then, if the user agrees, the real job."""
+        from .cleanup_dialog import CleanupDialog
+
+        if self.cleanup_dialog is not None:
+            self.cleanup_dialog.raise_()
+            return
+        self.cleanup_dialog = CleanupDialog(self.settings, self.paths.job_logs, self)
+        self.cleanup_dialog.accepted.connect(self._queue_cleanup)
+        self.cleanup_dialog.finished.connect(self._cleanup_closed)
+        self.cleanup_dialog.open()
+
+    def _queue_cleanup(self) -> None:
+        self.manager.enqueue_urls_later("cleanup", [str(self.settings.download_dir())],
+                                        {"dry_run": False})
+        self.say("Cleaning up: the job's log will name everything it removed.")
+
+    def _cleanup_closed(self) -> None:
+        if self.cleanup_dialog is not None:
+            self.cleanup_dialog.deleteLater()
+            self.cleanup_dialog = None
 
     def open_about(self) -> None:
         from .about_dialog import AboutDialog

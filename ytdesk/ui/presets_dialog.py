@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayo
 from ytdesk.core import cookies, presets
 from ytdesk.core.preset_options import PresetError, PresetOptions, options_from_json
 from ytdesk.core.settings import Settings
+from ytdesk.jobs.kinds import imported
 
 from .preset_editor import PresetEditor
 
@@ -231,15 +232,12 @@ class PresetsDialog(QDialog):
 
 
 def _installed_browsers() -> list[Any]:
-    from ytdesk.ytdl import browsers
-
-    return browsers.installed()
+    return imported("ytdesk.ytdl.browsers").installed()
 
 
 def _example_or_sentence(template: str) -> str:
     """On the reader thread: naming needs yt-dlp, whose import must not stall the window."""
-    from ytdesk.ytdl import templates
-
+    templates = imported("ytdesk.ytdl.templates")
     try:
         return templates.example(template)
     except PresetError as error:
