@@ -78,6 +78,7 @@ def test_the_first_sync_takes_the_back_catalogue_and_the_next_only_the_new(
     assert listing_pages(site, "sea") <= 2
     counts = channels.get(followed.id).last_counts
     assert counts["new"] == 3 and counts["failed"] == 0
+    assert channels.get(followed.id).avatar == f"{site.channel_url('sea')}/avatar.jpg"
     assert second.result.startswith("3 new of ")
     assert not list(Job.select().where((Job.parent == second.id) & (Job.url.contains("sea0"))
                                        & ~Job.url.contains("sea03")))
