@@ -76,15 +76,19 @@ def _event(job_id: int, kind: str, from_status: str | None = None,
 
 # -- claiming --------------------------------------------------------------------------------
 # The best job that may start now: highest priority, then oldest, skipping held sites and
-# sites at their limit. Written out so it can name the partial index job_runnable
-# (migration 001): SQLite otherwise takes the status index and sorts every queued job on
-# each claim (10,000 queued: 4 ms a claim, measured). A constant; values are bound.
+# sites at their limit; a site whose hold ran out (or was released) but that has not served
+# a job since runs one job at a time (core/site_holds). Written out so it can name the
+# partial index job_runnable (migration 001): SQLite otherwise takes the status index and
+# sorts every queued job on each claim (10,000 queued: 4 ms a claim, measured). A
+# constant; values are bound.
 _BEST_RUNNABLE = """
 SELECT id, status FROM job INDEXED BY job_runnable
 WHERE status IN ('queued', 'waiting') AND scheduled_at <= ?
   AND site NOT IN (SELECT site FROM site_hold WHERE until > ?)
   AND site NOT IN (SELECT site FROM job WHERE status = 'running'
                    GROUP BY site HAVING COUNT(*) >= ?)
+  AND site NOT IN (SELECT site FROM job WHERE status = 'running'
+                   AND site IN (SELECT site FROM site_hold))
 ORDER BY priority DESC, id LIMIT 1
 """
 assert st.RUNNABLE == ("queued", "waiting") and st.RUNNING == "running"
@@ -233,18 +237,6 @@ def recover_interrupted(my_owner: str, owner_is_dead: Callable[[str], bool],
                        f"interrupted: {owner} stopped while running it", stamp)
         recovered.extend(ids)
     return recovered
-
-
-# -- sites ---------------------------------------------------------------------------------------
-def hold_site(site: str, base_seconds: float, cap_seconds: float, reason: str) -> float:
-    """Leave a site alone for a while; each new strike doubles the hold. Returns its end."""
-    stamp = now()
-    with transaction():
-        hold = SiteHold.get_or_none(SiteHold.site == site)
-        strikes = (hold.strikes + 1) if hold else 1
-        until = stamp + min(cap_seconds, base_seconds * 2 ** (strikes - 1))
-        SiteHold.replace(site=site, until=until, strikes=strikes, reason=reason).execute()
-    return until
 
 
 # -- reading -------------------------------------------------------------------------------------

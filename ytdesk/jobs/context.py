@@ -30,8 +30,8 @@ WRITE_FIRST_WAIT_S = 0.5  # a write the job cannot do without is tried again aft
 WRITE_LONGEST_WAIT_S = 10.0  # doubling up to this
 
 # What a running job tells its manager (the first item of each report).
-STARTED, PROGRESS, LOG, ADDED, TITLED, FINISHED, PAUSE_QUEUE = (
-    "started", "progress", "log", "added", "titled", "finished", "pause queue")
+STARTED, PROGRESS, LOG, ADDED, TITLED, FINISHED, PAUSE_QUEUE, HELD = (
+    "started", "progress", "log", "added", "titled", "finished", "pause queue", "held")
 
 Report = Callable[[tuple], None]
 T = TypeVar("T")
