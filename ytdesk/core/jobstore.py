@@ -83,7 +83,7 @@ def _event(job_id: int, kind: str, from_status: str | None = None,
 # constant; values are bound.
 _BEST_RUNNABLE = """
 SELECT id, status FROM job INDEXED BY job_runnable
-WHERE status IN ('queued', 'waiting') AND scheduled_at <= ?
+WHERE status IN ('queued', 'waiting') AND scheduled_at <= ? AND priority > ?
   AND site NOT IN (SELECT site FROM site_hold WHERE until > ?)
   AND site NOT IN (SELECT site FROM job WHERE status = 'running'
                    GROUP BY site HAVING COUNT(*) >= ?)
@@ -94,22 +94,28 @@ ORDER BY priority DESC, id LIMIT 1
 assert st.RUNNABLE == ("queued", "waiting") and st.RUNNING == "running"
 
 
-def _best_runnable(stamp: float, per_site_limit: int) -> tuple[int, str] | None:
-    return bound().execute_sql(_BEST_RUNNABLE, (stamp, stamp, per_site_limit)).fetchone()
+ANY_PRIORITY = -2 ** 62
+BACKGROUND_HELD = PRIORITIES["low"]  # quiet hours: jobs at or below it wait
+
+
+def _best_runnable(stamp: float, per_site_limit: int, above: int) -> tuple[int, str] | None:
+    return bound().execute_sql(_BEST_RUNNABLE, (stamp, above, stamp,
+                                                per_site_limit)).fetchone()
 
 
 def claim_next(owner: str, lease_seconds: float, per_site_limit: int,
-               look_first: bool = True) -> Job | None:
+               look_first: bool = True, above: int = ANY_PRIORITY) -> Job | None:
     """Take the best runnable job (highest priority, then oldest) whose site is neither
     held nor at its limit, and make it ours. None when there is nothing to take.
     `look_first`: look without a lock before taking it (most looks find nothing, and an
     idle look should not hold up other writers); a slot in the middle of a batch, which
-    just found work, goes straight to the claim."""
+    just found work, goes straight to the claim. `above`: only jobs of a higher priority
+    (quiet hours: BACKGROUND_HELD)."""
     stamp = now()
-    if look_first and _best_runnable(stamp, per_site_limit) is None:
+    if look_first and _best_runnable(stamp, per_site_limit, above) is None:
         return None
     with transaction():
-        candidate = _best_runnable(stamp, per_site_limit)
+        candidate = _best_runnable(stamp, per_site_limit, above)
         if candidate is None:
             return None
         job_id, status = candidate

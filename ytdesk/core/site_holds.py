@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from . import jobstates as st
 from .clock import now
+from .cookies import keep
 from .db import transaction
 from .models import Job, Setting, SiteHold
 
@@ -84,6 +86,13 @@ def release(site: str, cookies: SiteCookies) -> str:
         _store(policies)
         SiteHold.update(until=RELEASED).where(SiteHold.site == site).execute()
     return site
+
+
+def release_with_file(folder: Path, site: str, source: Path) -> str:
+    """Keep a cookies file (user-only, in `folder`) and release the site with it; a file
+    that is not a cookies file is refused with its sentence (CookiesError) and nothing
+    changes."""
+    return release(site, SiteCookies(file=keep(folder, source)))
 
 
 def cookies_of(site: str) -> SiteCookies | None:

@@ -79,6 +79,10 @@ class JobContext:
         self.unsaved_title: str | None = None  # a busy DB: written with the end state
         self._closing = closing or threading.Event()
         self.library_was_full = False  # a write met a full disk: the queue pauses
+        # Set by a download's engine: the speed limit at a moment, and how to change the
+        # running download's (the speed-limit schedule's periods begin and end meanwhile).
+        self.speed_limit_of: Callable[[float], int] | None = None
+        self.set_rate_limit: Callable[[int], None] | None = None
 
     # -- asked by the manager (its own thread) ---------------------------------------------
     def request_stop(self, reason: str) -> None:
@@ -88,6 +92,12 @@ class JobContext:
             # A read blocked on a silent server would never reach the progress hook that
             # checks the stop: its connection is cut.
             self.traffic.cut()
+
+    def follow_speed_schedule(self, stamp: float) -> None:
+        """A period of the speed-limit schedule began or ended: the running download takes
+        the limit of the new one (yt-dlp reads it for each block it receives)."""
+        if self.speed_limit_of is not None and self.set_rate_limit is not None:
+            self.set_rate_limit(self.speed_limit_of(stamp))
 
     def stop_if_stalled(self) -> bool:
         """Stop the job if it has waited `stall_seconds` without receiving a byte."""

@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -33,6 +34,7 @@ from .kinds import KINDS, function_of, imported
 from .liveness import Liveness
 from .patient import ATTEMPT_MS, BUSY, FREE, LibraryBusy, write_patiently
 from .scheduler import Running, Scheduler
+from .speed_schedule import SpeedSchedule
 from .sync_timer import SyncTimer
 from .worker import Workers
 
@@ -123,6 +125,7 @@ class JobManager(QObject):
         self.sync_timer = SyncTimer(self)
         self.sync_timer.planned.connect(self.syncPlanned)
         self.subscriptionsChanged.connect(self.sync_timer.replan)
+        self._speed_schedule = SpeedSchedule(settings, self._running, self)
         self._paused_reason: str | None = None
         # The pause as last read from (or written to) the library: a different stored
         # value means another process paused or resumed the queue.
@@ -139,6 +142,7 @@ class JobManager(QObject):
         self._stored_pause = queuestate.paused_reason()  # one row, by its key
         self._scheduler.start(paused=bool(self._stored_pause))
         self.sync_timer.start(paused=bool(self._stored_pause))
+        self._speed_schedule.apply()
         if self._stored_pause:
             self._pause_here(self._stored_pause)
         QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
@@ -168,6 +172,7 @@ class JobManager(QObject):
         Returns True if every job stopped in time."""
         self._accepting = False
         self.sync_timer.stop()
+        self._speed_schedule.stop()
         self._liveness.stop()
         done = self._scheduler.stop(timeout_s)
         if not self._writer.wait(int(timeout_s * 1000)):
@@ -186,6 +191,8 @@ class JobManager(QObject):
     def apply_settings(self) -> None:
         """Take changed settings (concurrency, limits) into use without a restart."""
         self._scheduler.set_concurrency(self.concurrency())
+        self._speed_schedule.apply()  # a changed limit or schedule reaches running downloads
+        self.sync_timer.replan()  # quiet hours, background syncs on or off
 
     @property
     def running_ids(self) -> list[int]:
@@ -365,6 +372,13 @@ class JobManager(QObject):
         if cookies is None:
             return  # "Wait": the hold runs its course
         self.write(site_holds.release, site, cookies, done=self._released)
+
+    def release_site_with_file(self, site: str, path: Path,
+                               failed: Callable[[BaseException], None] | None = None) -> None:
+        """The banner's "Use a cookies file…": the file is kept (user-only) and the site
+        released with it; `failed(exception)` with its sentence when it is no cookies file."""
+        self.write(site_holds.release_with_file, self.paths.cookies, site, path,
+                   done=self._released, failed=failed)
 
     def _released(self, site: str) -> None:
         self.siteReleased.emit(site)
