@@ -168,3 +168,25 @@ def test_a_running_download_follows_the_speed_schedule(site, home, one_at_a_time
     wait_until_idle(qtbot, one_at_a_time)
     assert job(job_id).status == "succeeded"
     assert Job.get_by_id(job_id).total_bytes == 4 * 1024 * 1024
+
+
+def test_a_hold_made_before_the_start_is_said_and_shown(site, home, qtbot):
+    from ytdesk.jobs.manager import JobManager
+
+    sentence = "The site said too many requests (HTTP 429). ytdesk leaves it alone."
+    until = site_holds.hold(SITE, 600, 600, sentence).until  # by an earlier run
+    manager = JobManager(home.paths, home.settings)
+    held = []
+    manager.siteHeld.connect(lambda *hold: held.append(hold))
+    manager.start()
+    try:
+        qtbot.waitUntil(lambda: bool(held), timeout=10_000)
+        assert held == [(SITE, sentence, until)]
+        window = MainWindow(manager, home.settings, home.paths)  # opened afterwards
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        assert window.site_hold_banner.isVisible()
+        assert sentence in window.site_hold_banner.label.text()
+    finally:
+        manager.shutdown(timeout_s=10)

@@ -126,7 +126,8 @@ class JobManager(QObject):
         self.sync_timer.planned.connect(self.syncPlanned)
         self.subscriptionsChanged.connect(self.sync_timer.replan)
         self._speed_schedule = SpeedSchedule(settings, self._running, self)
-        self._held_sites: set[str] = set()  # said held, not yet said released
+        # Said held, not yet said released: site -> (sentence, until).
+        self._held_sites: dict[str, tuple[str, float]] = {}
         self._paused_reason: str | None = None
         # The pause as last read from (or written to) the library: a different stored
         # value means another process paused or resumed the queue.
@@ -391,8 +392,14 @@ class JobManager(QObject):
             self._on_site_held(hold.site, hold.reason, hold.until)
 
     def _on_site_held(self, site: str, sentence: str, until: float) -> None:
-        self._held_sites.add(site)
+        self._held_sites[site] = (sentence, until)
         self.siteHeld.emit(site, sentence, until)
+
+    @property
+    def held_sites(self) -> dict[str, tuple[str, float]]:
+        """The sites said held and not yet released: site -> (sentence, until), for a
+        window or tray made after the news."""
+        return dict(self._held_sites)
 
     def _look_for_forgiven(self) -> None:
         """A job got through: the sites said held whose row is gone run again."""
@@ -401,8 +408,8 @@ class JobManager(QObject):
                                 done=self._still_held, latest="still-held")
 
     def _still_held(self, held: set[str]) -> None:
-        for site in sorted(self._held_sites - held):
-            self._held_sites.discard(site)
+        for site in sorted(set(self._held_sites) - held):
+            del self._held_sites[site]
             self.siteReleased.emit(site)
 
     def _pause_here(self, reason: str) -> None:
