@@ -123,7 +123,7 @@ class JobManager(QObject):
         self._accepting = False
         # Subscriptions due to be synced are queued a few at a time, when they are due.
         self.sync_timer = SyncTimer(self)
-        self.sync_timer.planned.connect(self.syncPlanned)
+        self.sync_timer.planned.connect(self._on_sync_planned)
         self.subscriptionsChanged.connect(self.sync_timer.replan)
         self._speed_schedule = SpeedSchedule(settings, self._running, self)
         # Said held, not yet said released: site -> (sentence, until).
@@ -385,6 +385,9 @@ class JobManager(QObject):
 
     def _released(self, site: str) -> None:
         self._scheduler.wake()
+
+    def _on_sync_planned(self, when: float) -> None:
+        self.syncPlanned.emit(when)
 
     def _holds_found(self, holds: list[site_holds.Hold]) -> None:
         """Holds made before this start (another run, another process): said like new."""
