@@ -93,7 +93,8 @@ def close_like_a_person(window) -> bool:
 
 
 # -- without a tray --------------------------------------------------------------------------------
-def test_without_a_tray_closing_quits_and_a_restart_finishes_the_download(site, start_up, home, qtbot):
+def test_without_a_tray_closing_quits_and_a_restart_finishes_the_download(
+        site, start_up, home, qtbot):
     home.settings.set("ask_before_quitting", False)
     size = site.media["muxed"].stat().st_size
     site.set_fault("/media/v1/", "slow", bytes_per_second=size // 4)
@@ -267,7 +268,8 @@ def test_each_state_has_its_own_icon(qapp, state):
 
 
 # -- notifications ---------------------------------------------------------------------------------
-def test_a_sync_says_how_many_new_videos_once_and_the_click_opens_the_channel(site, start_up, home, qtbot):
+def test_a_sync_says_how_many_new_videos_once_and_the_click_opens_the_channel(
+        site, start_up, home, qtbot):
     home.settings.set("notify_every_seconds", 0.05)
     a_channel(site, "sea", 3)
     sea = channels.subscribe(site.channel_url("sea"), "Sea TV", backfill=3)
@@ -338,7 +340,7 @@ def test_notes_close_together_are_told_together(start_up, home, qtbot):
     assert len(tray.icon.messages) == 2
 
 
-# -- the clipboard ----------------------------------------------------------------------------------
+# -- the clipboard ---------------------------------------------------------------------------------
 def test_a_copied_link_is_offered_not_added(site, start_up, home, qtbot):
     home.settings.set("watch_clipboard", True)
     home.settings.set("notify_every_seconds", 0.0)
