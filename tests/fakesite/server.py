@@ -187,6 +187,7 @@ class FakeSite:
         self._thumbnails: dict[str, Path] = {}  # video id -> a file served as its thumbnail
         self._records: list[_Record] = []
         self._httpd: ThreadingHTTPServer | None = None
+        self._last_port: int | None = None  # the port it was last served on
         self._thread: threading.Thread | None = None
         self._conns: set[socket.socket] = set()
         self._stopping = threading.Event()
@@ -213,6 +214,7 @@ class FakeSite:
         httpd = _Server(('127.0.0.1', 0), _Handler)
         httpd.site = self
         self._httpd = httpd
+        self._last_port = httpd.server_address[1]
         self._thread = threading.Thread(
             target=httpd.serve_forever, kwargs={'poll_interval': 0.05},
             name=f'FakeSite:{httpd.server_address[1]}', daemon=True)
@@ -243,9 +245,13 @@ class FakeSite:
 
     @property
     def port(self) -> int:
-        if self._httpd is None:
+        # A request still being answered while the site stops (a preview thread the test did
+        # not wait for) builds its URLs with the port it was served on, not an error.
+        if self._httpd is not None:
+            return self._httpd.server_address[1]
+        if self._last_port is None:
             raise RuntimeError('FakeSite is not started')
-        return self._httpd.server_address[1]
+        return self._last_port
 
     @property
     def base_url(self) -> str:
