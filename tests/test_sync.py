@@ -271,8 +271,8 @@ def test_due_subscriptions_are_synced_a_few_at_a_time(site, home, qtbot):
     followed = [channels.subscribe(site.channel_url(f"c{n}"), f"Channel {n}") for n in range(5)]
     later = channels.subscribe(site.channel_url("c0", "videos"), "Synced just now")
     Subscription.update(last_synced_at=9e12).where(Subscription.id == later.id).execute()
-    home.settings.set("sync_check_seconds", 0.05)
-    home.settings.set("syncs_at_once", 2)
+    home.settings.set_many({"background_sync": True, "sync_spread_seconds": 0,
+                            "syncs_at_once": 2})
     manager = JobManager(home.paths, home.settings)
     manager.start()
     try:

@@ -241,26 +241,13 @@ def queue_syncs(subscription_ids: list[int], priority: int = PRIORITIES["normal"
     return [active.get(i) or made[i] for i in wanted]
 
 
-def queue_due_syncs(stamp: float, at_most: int) -> list[int]:
-    """Background syncs for enabled subscriptions whose interval has passed (never synced:
-    due now), longest-waiting first, while fewer than `at_most` syncs are queued or
-    running: a thousand imported subscriptions are listed a few at a time, not at once."""
+def queue_all_syncs() -> list[int]:
+    """Sync all now: every enabled subscription (a sync already queued or running counts)."""
     with transaction():
-        active = [job.payload for job in Job.select(Job.payload).where(
-            (Job.kind == "sync") & Job.status.in_(st.ACTIVE))]
-        room = at_most - len(active)
-        if room <= 0:
-            return []
-        next_due = SubscriptionRow.last_synced_at + SubscriptionRow.interval_s
-        due = (SubscriptionRow.select(SubscriptionRow.id)
-               .where(SubscriptionRow.enabled
-                      & (SubscriptionRow.last_synced_at.is_null() | (next_due <= stamp)))
-               .order_by(pw.fn.COALESCE(next_due, SubscriptionRow.created_at),
-                         SubscriptionRow.id)
-               .limit(room + len(active)))
-        busy = {_json_dict(text).get("subscription_id") for text in active}
-        wanted = [row.id for row in due if row.id not in busy][:room]
-        return queue_syncs(wanted, PRIORITIES["low"]) if wanted else []
+        ids = [row.id for row in SubscriptionRow.select(SubscriptionRow.id)
+               .where(SubscriptionRow.enabled).order_by(SubscriptionRow.id)]
+        newest = Job.select(pw.fn.MAX(Job.id)).scalar() or 0
+        return [i for i in (queue_syncs(ids) if ids else []) if i > newest]  # only new ones
 
 
 # What a user edits of a subscription, and the column each is kept in.

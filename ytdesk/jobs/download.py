@@ -14,7 +14,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from ytdesk.core import cookies, jobstore, library, presets, sync_filters, sync_record
+from ytdesk.core import (cookies, day_periods, jobstore, library, presets, site_holds, sync_filters,
+                         sync_record)
+from ytdesk.core.clock import now
 from ytdesk.core.credentials import Logins
 from ytdesk.core.library import Identity
 from ytdesk.core.preset_options import PresetOptions
@@ -46,6 +48,13 @@ def preset_name_of(payload: dict[str, Any], settings: Settings) -> str:
 
 
 def options_of(payload: dict[str, Any], settings: Settings) -> PresetOptions:
+    """`own_options_of` with the speed limits that hold now."""
+    options = own_options_of(payload, settings)
+    limit = speed_limit(options.limit_rate, settings)
+    return options.changed(limit_rate=limit) if limit != options.limit_rate else options
+
+
+def own_options_of(payload: dict[str, Any], settings: Settings) -> PresetOptions:
     """What a download runs with: its preset as it is now, with its own changes (a
     preset deleted meanwhile falls back to the default). Older jobs name a quality and
     an audio format instead: those are changes to the default preset."""
@@ -55,12 +64,17 @@ def options_of(payload: dict[str, Any], settings: Settings) -> PresetOptions:
     if isinstance(overrides, dict):
         changes.update(overrides)
     options = presets.get(name).options
-    options = options.changed(**changes) if changes else options
-    # The global limit (Settings) and the preset's: the lower one holds.
-    ceiling = settings.get("speed_limit_kbps") * 1024
-    if ceiling and (not options.limit_rate or ceiling < options.limit_rate):
-        options = options.changed(limit_rate=ceiling)
-    return options
+    return options.changed(**changes) if changes else options
+
+
+def speed_limit(own: int, settings: Settings, stamp: float | None = None) -> int:
+    """Bytes a second a download may take now: the lowest of its own (preset's) limit,
+    the global one and the speed-limit schedule's (0: no limit)."""
+    kbps = [settings.get("speed_limit_kbps"),
+            day_periods.limit_at(day_periods.parse_schedule(settings.get("speed_schedule")),
+                                 now() if stamp is None else stamp)]
+    limits = [value for value in (own, *(k * 1024 for k in kbps)) if value]
+    return min(limits) if limits else 0
 
 
 def download_dir_of(ctx: JobContext) -> Path:
@@ -85,14 +99,39 @@ def cookie_file_of(ctx: JobContext, options: PresetOptions) -> Path | None:
     return found
 
 
+MOST_POLITE_PAUSE_S = 600.0
+
+
+def for_site(ctx: JobContext, options: PresetOptions) -> PresetOptions:
+    """The site's own choices: the cookies chosen for it when it held us back (unless the
+    job or its preset has its own), and, for what a sync queued, the polite pause between
+    its downloads, doubled for each time the site held us back."""
+    if not (ctx.payload.get(COOKIES) or options.cookies_file or options.cookies_from_browser):
+        chosen = site_holds.cookies_of(ctx.site)
+        if chosen is not None and chosen.file:
+            ctx.payload[COOKIES] = chosen.file
+        elif chosen is not None and chosen.browser:
+            options = options.changed(cookies_from_browser=chosen.browser)
+    if ctx.kind == "download" and ctx.payload.get(SUBSCRIPTION):
+        base = ctx.settings.get("site_hold_pause_seconds")
+        pause = min(MOST_POLITE_PAUSE_S, base * 2 ** min(site_holds.holds_of(ctx.site), 10))
+        if pause > options.polite_pause_s:
+            options = options.changed(polite_pause_s=pause)
+    return options
+
+
 def engine_for(ctx: JobContext, **extra: Any) -> Engine:
-    options = options_of(ctx.payload, ctx.settings)
-    return Engine(download_dir=download_dir_of(ctx), preset=options,
+    options = for_site(ctx, options_of(ctx.payload, ctx.settings))
+    own_limit = own_options_of(ctx.payload, ctx.settings).limit_rate
+    ctx.speed_limit_of = lambda stamp: speed_limit(own_limit, ctx.settings, stamp)
+    engine = Engine(download_dir=download_dir_of(ctx), preset=options,
                   sponsorblock_api=ctx.settings.get("sponsorblock_api") or None, log=ctx.log,
                   progress=ctx.progress, should_stop=ctx.stop_reason,
                   socket_timeout=ctx.settings.get("socket_timeout"),
                   logins=Logins(ctx.logins).headers() if ctx.logins else None,
                   cookie_file=cookie_file_of(ctx, options), traffic=ctx.traffic, **extra)
+    ctx.set_rate_limit = engine.set_rate_limit  # the speed-limit schedule, live
+    return engine
 
 
 def prepare(settings: Settings, count: int) -> None:

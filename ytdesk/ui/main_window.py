@@ -3,6 +3,7 @@ bar with queue totals, and drops or pastes of links anywhere on it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer, Signal
@@ -13,7 +14,9 @@ from PySide6.QtWidgets import (QCheckBox, QLabel, QLineEdit, QMainWindow, QMessa
 from ytdesk.core.jobviews import QueueTotals
 from ytdesk.core.paths import Paths
 from ytdesk.core.settings import Settings
+from ytdesk.core.site_holds import SiteCookies
 from ytdesk.core.urls import check_url
+from ytdesk.jobs.kinds import imported
 from ytdesk.jobs.manager import JobManager
 from ytdesk.jobs.reader import Reader
 from ytdesk.ui import format as fmt
@@ -23,6 +26,7 @@ from .actions import make_action, with_shortcut
 from .dropped import urls_in
 from .job_panel import JobPanel
 from .paused_banner import PausedBanner
+from .site_hold_banner import SiteHoldBanner
 
 if TYPE_CHECKING:
     from ytdesk.jobs.preview_task import PreviewService
@@ -126,6 +130,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.paused_banner)
+        column.addWidget(self._build_site_hold_banner())
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -342,6 +347,27 @@ class MainWindow(QMainWindow):
             self.jobs.refresh_icons()
         super().changeEvent(event)
 
+    # -- a site that held us back ------------------------------------------------------------------
+    def _build_site_hold_banner(self) -> SiteHoldBanner:
+        self.site_hold_banner = banner = SiteHoldBanner()
+        self.manager.siteHeld.connect(banner.show_hold)
+        self.manager.siteReleased.connect(banner.site_released)
+        banner.browserChosen.connect(self._site_browser_chosen)
+        banner.fileChosen.connect(self._site_file_chosen)
+        self.reader.submit(_installed_browser_names, done=banner.set_browsers)
+        return banner
+
+    def _site_browser_chosen(self, site: str, browser: str) -> None:
+        self.manager.release_site(site, SiteCookies(browser=browser))
+        self.say(f"{site}: using cookies from {browser.title()}; one download tries first.")
+
+    def _site_file_chosen(self, site: str, path: str) -> None:
+        self.manager.release_site_with_file(site, Path(path), failed=self._site_file_refused)
+        self.say(f"{site}: using the cookies file; one download tries first.")
+
+    def _site_file_refused(self, exc: BaseException) -> None:
+        self.say(str(exc), 0)
+
     # -- status bar --------------------------------------------------------------------------------
     def _queue_paused(self, why: str) -> None:
         self.paused_banner.show_reason(why)
@@ -440,3 +466,8 @@ class MainWindow(QMainWindow):
         if remember.isChecked():
             self.manager.save_settings({"ask_before_quitting": False})
         return True
+
+
+def _installed_browser_names() -> list[str]:
+    """On the reader thread: looking for browsers imports yt-dlp."""
+    return [browser.name for browser in imported("ytdesk.ytdl.browsers").installed()]
