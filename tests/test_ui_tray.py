@@ -218,8 +218,7 @@ def test_sync_all_now_queues_a_sync_for_every_enabled_subscription(site, start_u
     [sync] = Job.select().where(Job.kind == "sync")
     assert sync.url == sea.url
     ytdesk.tray.sync_action.trigger()  # asked twice: still one
-    qtbot.waitUntil(lambda: "Syncing 1 subscription" in ytdesk.window.statusBar().currentMessage(),
-                    timeout=5_000)
+    qtbot.wait(200)
     assert Job.select().where(Job.kind == "sync").count() == 1
     ytdesk.manager.resume_queue()
 
@@ -377,3 +376,12 @@ def test_without_a_tray_a_copied_link_is_offered_in_the_window(site, start_up, h
     offer.add_button.click()
     qtbot.waitUntil(lambda: Job.select().count() == 1, timeout=5_000)
     wait_until_idle(qtbot, ytdesk.manager)
+
+
+def test_a_held_site_is_told_through_the_schedulers_signal(start_up, home, qtbot):
+    """The scheduler says a hold once (its own tests make the 429); the tray tells it."""
+    home.settings.set("notify_every_seconds", 0.05)
+    ytdesk = started(qtbot, start_up())
+    ytdesk.manager.siteHeld.emit("127.0.0.1", "The site asked ytdesk to slow down.", 0.0)
+    assert ytdesk.tray.icon.messages == [("127.0.0.1 is left alone for a while",
+                                          "The site asked ytdesk to slow down.")]

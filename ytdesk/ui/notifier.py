@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from ytdesk.core import jobstates as st
 from ytdesk.core.finished_news import Finished, what_finished
 from ytdesk.core.settings import Settings
-from ytdesk.jobs.manager import JobManager
+from ytdesk.jobs.manager import PAUSED_BY_YOU, JobManager
 from ytdesk.jobs.reader import Reader
 
 from . import format as fmt
@@ -45,9 +45,9 @@ class Notifier(QObject):
         self._waiting: list[Note] = []
         self._quiet = QTimer(self, singleShot=True)
         self._quiet.timeout.connect(self._let_out)
-        self.user_paused = False  # the user's own pause is no news to them
         manager.jobFinished.connect(self._job_finished)
         manager.queuePaused.connect(self._queue_paused)
+        manager.siteHeld.connect(self._site_held)  # said once per hold by the manager
 
     # -- news -----------------------------------------------------------------------------------
     def _job_finished(self, job_id: int, status: str) -> None:
@@ -76,11 +76,16 @@ class Notifier(QObject):
                               if finished.subscription_id is not None else (WINDOW, None)))
 
     def _queue_paused(self, why: str) -> None:
-        if self.user_paused:
-            self.user_paused = False
+        if why == PAUSED_BY_YOU:  # the user's own pause is no news to them
             return
         if self._settings.get("notify_paused"):
             self.add(Note("Downloads paused", why, (WINDOW, None), error=True))
+
+    def _site_held(self, site: str, sentence: str, _until: float) -> None:
+        if self._settings.get("notify_site_held"):
+            # The window's banner for the site offers the fixes: a click opens it.
+            self.add(Note(f"{site} is left alone for a while", sentence, (WINDOW, None),
+                          error=True))
 
     # -- pace -------------------------------------------------------------------------------------
     def add(self, note: Note) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from ytdesk.core.finished_news import RecentDownload, recent_downloads
 from ytdesk.core.jobviews import QueueTotals
-from ytdesk.core.sync_all import queue_all_syncs
+from ytdesk.jobs.manager import PAUSED_BY_YOU
 
 from . import icons
 from .actions import make_action
@@ -19,13 +19,12 @@ from .notifier import Note, Notifier
 from .places import COPIED, WINDOW, open_place
 from .tray_system import TraySystem
 
-PAUSED_BY_USER = "you paused it (tray ▸ Resume all goes on)."
 NOTICE_SHOWN_MS = 10_000
 
 
 def tray_state(totals: QueueTotals, paused: str | None, unseen_failure: bool) -> str:
     """One of icons.TRAY_BADGES: a problem first, then the user's pause, then work."""
-    if unseen_failure or (paused and paused != PAUSED_BY_USER):
+    if unseen_failure or (paused and paused != PAUSED_BY_YOU):
         return icons.TRAY_ERROR
     if paused:
         return icons.TRAY_PAUSED
@@ -159,19 +158,14 @@ class Tray(QObject):
         self.window.paste()  # found off the GUI thread, queued or asked as a paste is
 
     def sync_all(self) -> None:
-        self.manager.write(queue_all_syncs, done=self._syncs_queued)
-
-    def _syncs_queued(self, ids: list) -> None:
-        self.manager.announce_added(ids)
-        self.window.say(f"Syncing {len(ids):,} subscription{'s' if len(ids) != 1 else ''}."
-                        if ids else "There is no enabled subscription to sync.")
+        self.manager.sync_all_now()
+        self.window.say("Syncing every enabled subscription.")
 
     def toggle_pause(self) -> None:
         if self.manager.paused_reason is not None:
-            self.manager.resume_queue()
+            self.manager.resume_all()
         else:
-            self.notifier.user_paused = True
-            self.manager.pause_queue(PAUSED_BY_USER)
+            self.manager.pause_all()
 
     def read_recent(self) -> None:
         self.window.reader.submit(recent_downloads, done=self._show_recent, latest="recent")
