@@ -14,8 +14,9 @@ from support import wait_until_idle
 from test_sync import a_channel
 
 from ytdesk.app import Options, build_app, parse_args
-from ytdesk.core import channels, queuestate
+from ytdesk.core import channels
 from ytdesk.core import jobstates as st
+from ytdesk.core import queuestate
 from ytdesk.core.models import Job
 from ytdesk.ui import icons
 from ytdesk.ui.crash_dialog import CrashReporter
