@@ -5,6 +5,8 @@ drawing them). What each menu item does is read from the DB and the queue."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 import shiboken6
 from PySide6.QtCore import QObject
@@ -140,6 +142,15 @@ def test_with_a_tray_closing_hides_and_says_so_once(start_up, home, qtbot):
     ytdesk.settings.set("close_to_tray", False)
     tray.toggle_window()
     assert close_like_a_person(window)  # turned off: closing quits as without a tray
+
+
+def test_a_tray_gone_since_the_start_means_closing_quits(start_up, qtbot):
+    gone = {"tray": True}
+    ytdesk = start_up(tray=TraySystem(available=lambda: gone["tray"],
+                                      make_icon=StandInTrayIcon))
+    assert ytdesk.tray is not None
+    gone["tray"] = False  # the panel was closed
+    assert close_like_a_person(ytdesk.window)
 
 
 def test_minimized_starts_hidden_in_the_tray(site, start_up, home, qtbot):
@@ -386,3 +397,27 @@ def test_a_held_site_is_told_through_the_schedulers_signal(start_up, home, qtbot
     ytdesk.manager.siteHeld.emit("127.0.0.1", "The site asked ytdesk to slow down.", 0.0)
     assert ytdesk.tray.icon.messages == [("127.0.0.1 is left alone for a while",
                                           "The site asked ytdesk to slow down.")]
+
+
+# -- start with the system -------------------------------------------------------------------------
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="the XDG autostart folder")
+def test_the_settings_dialog_turns_starting_at_login_on_and_off(home, manager, qtbot, tmp_path,
+                                                               monkeypatch):
+    from ytdesk.ui.settings_dialog import AUTOSTART_LABEL, SettingsDialog
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    entry = tmp_path / "config" / "autostart" / "ytdesk.desktop"
+    dialog = SettingsDialog(home.settings, manager)
+    qtbot.addWidget(dialog)
+    assert not dialog.login_start.isChecked()
+    assert dialog.login_start.accessibleName() == AUTOSTART_LABEL
+    dialog.login_start.setChecked(True)
+    dialog.accept()
+    assert "--minimized" in entry.read_text(encoding="utf-8")
+
+    again = SettingsDialog(home.settings, manager)
+    qtbot.addWidget(again)
+    assert again.login_start.isChecked()  # read from the entry itself
+    again.login_start.setChecked(False)
+    again.accept()
+    assert not entry.exists()

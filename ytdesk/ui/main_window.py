@@ -436,7 +436,8 @@ class MainWindow(QMainWindow):
     def _hide_to_tray(self) -> bool:
         """Closing the window keeps ytdesk running in the tray, where there is one and the
         user has not turned that off; True when it did."""
-        if self.tray is None or not self.settings.get("close_to_tray"):
+        if (self.tray is None or not self.settings.get("close_to_tray")
+                or not self.tray.available()):
             return False
         self.save_state()
         self.tray.hide_window()

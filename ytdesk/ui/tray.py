@@ -42,7 +42,8 @@ class Tray(QObject):
         self.window = window
         self.manager = window.manager
         self.settings = window.settings
-        self.icon: QSystemTrayIcon = (system or TraySystem()).make_icon(self)
+        self._system = system or TraySystem()
+        self.icon: QSystemTrayIcon = self._system.make_icon(self)
         self.notifier = Notifier(self.manager, window.reader, self.settings, self)
         self.notifier.noted.connect(self.show_note)
         self.notifier.failedForGood.connect(self._failed)
@@ -142,6 +143,11 @@ class Tray(QObject):
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:  # a click, not the menu
             self.toggle_window()
+
+    def available(self) -> bool:
+        """Whether the desktop's tray is there now (a panel can be closed while ytdesk
+        runs: a window hidden then would leave no way back)."""
+        return self._system.available()
 
     def hide_window(self) -> None:
         """The window was closed with the tray there: keep running, and say so once."""
