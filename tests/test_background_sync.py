@@ -162,7 +162,7 @@ def test_jitter_spreads_a_hundred_due_subscriptions(home):
     spread, interval = 600.0, 6 * HOUR
     offsets = sorted(sync_plan.jitter_s(i, interval, spread) for i in range(1, 101))
     assert len(set(offsets)) == 100
-    assert 0 <= offsets[0] and offsets[-1] < spread
+    assert offsets[0] >= 0 and offsets[-1] < spread
     per_minute = [sum(1 for o in offsets if m * 60 <= o < (m + 1) * 60) for m in range(10)]
     assert max(per_minute) <= 20 and min(per_minute) >= 3  # ~10 a minute, none bunched
     # The same after a restart, and never more than a tenth of a short interval.

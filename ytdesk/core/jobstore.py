@@ -160,8 +160,8 @@ def move(job_id: int, to_status: str, *, owner: str | None = None, message: str 
          event_kind: str = "status", forgive_site: str | None = None, **fields: Any) -> bool:
     """Change a job's status if its life allows it (and, given `owner`, only if that process
     still owns it). Returns False when the job had already moved on. `forgive_site`: a
-    site that served this job has forgiven us: its rate-limit strikes go, in the same
-    transaction."""
+    site that served this job has forgiven us: its hold's row and strikes go, in the same
+    transaction, unless the hold is still on."""
     if to_status not in st.STATUSES:
         raise st.TransitionError(f"{to_status!r} is not a job status.")
     stamp = now()
@@ -181,7 +181,10 @@ def move(job_id: int, to_status: str, *, owner: str | None = None, message: str 
             return False
         _event(job_id, event_kind, current.status, to_status, message)
         if forgive_site is not None:
-            SiteHold.delete().where(SiteHold.site == forgive_site).execute()
+            # Only once the hold is over: a job that was under way when it began says
+            # nothing of whether the site lets us back.
+            SiteHold.delete().where((SiteHold.site == forgive_site)
+                                    & (SiteHold.until <= stamp)).execute()
     return True
 
 

@@ -117,6 +117,12 @@ def worked_before(site: str) -> bool:
         & (Job.finished_at > now() - WORKED_WITHIN_S)).exists()
 
 
+def with_holds(sites: list[str]) -> set[str]:
+    """Which of these sites still have a hold row (held, or not yet forgiven by a job that
+    got through)."""
+    return {row.site for row in SiteHold.select(SiteHold.site).where(SiteHold.site.in_(sites))}
+
+
 def current() -> list[Hold]:
     """The sites held now (for a window opened during a hold)."""
     stamp = now()

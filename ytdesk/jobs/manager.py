@@ -93,7 +93,7 @@ class JobManager(QObject):
     # syncs) start before `until`. Once per hold: site, what happened and what to do (a
     # sentence), until (epoch s).
     siteHeld = Signal(str, str, float)
-    siteReleased = Signal(str)  # the user chose a fix (or its job got through): it runs again
+    siteReleased = Signal(str)  # a job of a held site got through (after a hold, or a fix)
     syncPlanned = Signal(float)  # when the next subscription is due (epoch s; 0: none)
 
     def __init__(self, paths: Paths, settings: Settings, parent: QObject | None = None,
@@ -126,6 +126,7 @@ class JobManager(QObject):
         self.sync_timer.planned.connect(self.syncPlanned)
         self.subscriptionsChanged.connect(self.sync_timer.replan)
         self._speed_schedule = SpeedSchedule(settings, self._running, self)
+        self._held_sites: set[str] = set()  # said held, not yet said released
         self._paused_reason: str | None = None
         # The pause as last read from (or written to) the library: a different stored
         # value means another process paused or resumed the queue.
@@ -143,6 +144,7 @@ class JobManager(QObject):
         self._scheduler.start(paused=bool(self._stored_pause))
         self.sync_timer.start(paused=bool(self._stored_pause))
         self._speed_schedule.apply()
+        self._writer.submit(site_holds.current, done=self._holds_found)
         if self._stored_pause:
             self._pause_here(self._stored_pause)
         QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
@@ -368,7 +370,7 @@ class JobManager(QObject):
     def release_site(self, site: str, cookies: site_holds.SiteCookies | None) -> None:
         """The banner's choice for a held site: `cookies` (from a browser or a kept file)
         for its jobs from now on, or None to wait. Given cookies, the hold ends and one job
-        of the site runs first; the rest follow once it got through."""
+        of the site runs first; the rest follow once it got through (`siteReleased`)."""
         if cookies is None:
             return  # "Wait": the hold runs its course
         self.write(site_holds.release, site, cookies, done=self._released)
@@ -381,8 +383,27 @@ class JobManager(QObject):
                    done=self._released, failed=failed)
 
     def _released(self, site: str) -> None:
-        self.siteReleased.emit(site)
         self._scheduler.wake()
+
+    def _holds_found(self, holds: list[site_holds.Hold]) -> None:
+        """Holds made before this start (another run, another process): said like new."""
+        for hold in holds:
+            self._on_site_held(hold.site, hold.reason, hold.until)
+
+    def _on_site_held(self, site: str, sentence: str, until: float) -> None:
+        self._held_sites.add(site)
+        self.siteHeld.emit(site, sentence, until)
+
+    def _look_for_forgiven(self) -> None:
+        """A job got through: the sites said held whose row is gone run again."""
+        if self._held_sites:
+            self._writer.submit(site_holds.with_holds, sorted(self._held_sites),
+                                done=self._still_held, latest="still-held")
+
+    def _still_held(self, held: set[str]) -> None:
+        for site in sorted(self._held_sites - held):
+            self._held_sites.discard(site)
+            self.siteReleased.emit(site)
 
     def _pause_here(self, reason: str) -> None:
         self._paused_reason = reason
@@ -439,7 +460,7 @@ class JobManager(QObject):
         elif what == PAUSE_QUEUE:  # e.g. the library's disk is full
             self._on_library_full(report[2])
         elif what == HELD:  # a site held us back: once per hold
-            self.siteHeld.emit(report[2], report[3], report[4])
+            self._on_site_held(report[2], report[3], report[4])
 
     def _on_library_full(self, sentence: str) -> None:
         if self._paused_reason is None:
@@ -450,6 +471,8 @@ class JobManager(QObject):
 
     def _on_finished(self, job_id: int, status: str, pause_reason: str) -> None:
         self.sync_timer.job_ended()
+        if status == st.SUCCEEDED:
+            self._look_for_forgiven()
         self.jobChanged.emit(job_id, status)
         self.jobFinished.emit(job_id, status)
         if pause_reason and self._paused_reason is None:

@@ -354,8 +354,13 @@ class MainWindow(QMainWindow):
         self.manager.siteReleased.connect(banner.site_released)
         banner.browserChosen.connect(self._site_browser_chosen)
         banner.fileChosen.connect(self._site_file_chosen)
-        self.reader.submit(_installed_browser_names, done=banner.set_browsers)
+        self.browsers_looked_up = False
+        self.reader.submit(_installed_browser_names, done=self._browsers_found)
         return banner
+
+    def _browsers_found(self, names: list[str]) -> None:
+        self.site_hold_banner.set_browsers(names)
+        self.browsers_looked_up = True
 
     def _site_browser_chosen(self, site: str, browser: str) -> None:
         self.manager.release_site(site, SiteCookies(browser=browser))
