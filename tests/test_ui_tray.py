@@ -390,13 +390,22 @@ def test_without_a_tray_a_copied_link_is_offered_in_the_window(site, start_up, h
     wait_until_idle(qtbot, ytdesk.manager)
 
 
-def test_a_held_site_is_told_through_the_schedulers_signal(start_up, home, qtbot):
-    """The scheduler says a hold once (its own tests make the 429); the tray tells it."""
+def test_a_site_that_says_too_many_requests_is_told_once(site, start_up, home, qtbot):
     home.settings.set("notify_every_seconds", 0.05)
+    site.set_fault("/api/video/", "429")  # until the hold is noticed
     ytdesk = started(qtbot, start_up())
-    ytdesk.manager.siteHeld.emit("127.0.0.1", "The site asked ytdesk to slow down.", 0.0)
-    assert ytdesk.tray.icon.messages == [("127.0.0.1 is left alone for a while",
-                                          "The site asked ytdesk to slow down.")]
+
+    def forgive(*_hold) -> None:
+        site.clear_faults()  # the site forgives at once: only the hold keeps ytdesk away
+
+    ytdesk.manager.siteHeld.connect(forgive)
+    for n in (1, 2, 3):
+        ytdesk.manager.enqueue("download", site.video_url(f"v{n}"))
+    qtbot.waitUntil(lambda: bool(ytdesk.tray.icon.messages), timeout=30_000)
+    wait_until_idle(qtbot, ytdesk.manager)
+    [(title, text)] = ytdesk.tray.icon.messages  # one hold, told once
+    assert title == "127.0.0.1 is left alone for a while" and "too many requests" in text
+    assert {job.status for job in Job.select()} == {st.SUCCEEDED}
 
 
 # -- start with the system -------------------------------------------------------------------------
@@ -421,3 +430,22 @@ def test_the_settings_dialog_turns_starting_at_login_on_and_off(home, manager, q
     again.login_start.setChecked(False)
     again.accept()
     assert not entry.exists()
+
+
+def test_a_hold_renewed_again_and_again_is_told_once(site, start_up, home, qtbot):
+    home.settings.set("notify_every_seconds", 0.0)
+    site.set_fault("/api/video/", "429")
+    ytdesk = started(qtbot, start_up())
+    holds = []
+
+    def held(*hold) -> None:
+        holds.append(hold)
+        if len(holds) == 3:
+            site.clear_faults()
+
+    ytdesk.manager.siteHeld.connect(held)
+    ytdesk.manager.enqueue("download", site.video_url("v1"))
+    qtbot.waitUntil(lambda: len(holds) >= 3, timeout=30_000)
+    wait_until_idle(qtbot, ytdesk.manager)
+    told = [title for title, _ in ytdesk.tray.icon.messages if "left alone" in title]
+    assert told == ["127.0.0.1 is left alone for a while"]

@@ -47,7 +47,10 @@ class Notifier(QObject):
         self._quiet.timeout.connect(self._let_out)
         manager.jobFinished.connect(self._job_finished)
         manager.queuePaused.connect(self._queue_paused)
-        manager.siteHeld.connect(self._site_held)  # said once per hold by the manager
+        # A site is told once until it runs again, however often its hold is renewed.
+        self._told_sites: set[str] = set()
+        manager.siteHeld.connect(self._site_held)
+        manager.siteReleased.connect(self._told_sites.discard)
 
     # -- news -----------------------------------------------------------------------------------
     def _job_finished(self, job_id: int, status: str) -> None:
@@ -82,7 +85,8 @@ class Notifier(QObject):
             self.add(Note("Downloads paused", why, (WINDOW, None), error=True))
 
     def _site_held(self, site: str, sentence: str, _until: float) -> None:
-        if self._settings.get("notify_site_held"):
+        if site not in self._told_sites and self._settings.get("notify_site_held"):
+            self._told_sites.add(site)
             # The window's banner for the site offers the fixes: a click opens it.
             self.add(Note(f"{site} is left alone for a while", sentence, (WINDOW, None),
                           error=True))
