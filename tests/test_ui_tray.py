@@ -449,3 +449,21 @@ def test_a_hold_renewed_again_and_again_is_told_once(site, start_up, home, qtbot
     wait_until_idle(qtbot, ytdesk.manager)
     told = [title for title, _ in ytdesk.tray.icon.messages if "left alone" in title]
     assert told == ["127.0.0.1 is left alone for a while"]
+
+
+def test_started_minimized_a_due_channel_is_downloaded_and_told_without_a_click(
+        site, start_up, home, qtbot):
+    """The issue's end to end: a subscription due now, `ytdesk --minimized`, no user action."""
+    home.settings.set_many({"notify_every_seconds": 0.05, "background_sync": True,
+                            "sync_spread_seconds": 0})  # due syncs not spread over minutes
+    a_channel(site, "sea", 3)
+    sea = channels.subscribe(site.channel_url("sea"), "Sea TV", backfill=2)
+    ytdesk = started(qtbot, start_up(minimized=True))
+    assert not ytdesk.window.isVisible()
+    qtbot.waitUntil(lambda: bool(ytdesk.tray.icon.messages), timeout=30_000)
+    wait_until_idle(qtbot, ytdesk.manager)
+    assert ytdesk.tray.icon.messages == [("New videos", "2 new videos from Sea TV")]
+    downloads = Job.select().where(Job.kind == "download")
+    assert {job.status for job in downloads} == {st.SUCCEEDED} and len(downloads) == 2
+    assert len(list(home.download_dir.rglob("*.mp4"))) == 2
+    assert channels.get(sea.id).last_synced_at is not None

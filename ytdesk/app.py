@@ -9,8 +9,11 @@ Start-up runs in an order that never loses work:
    crash interrupted), then the URLs from the command line are queued. None of these shows
    in the first frame, and together they take about 35 ms (importing asyncio, looking up
    ffmpeg), measured against a cold start of about 200 ms.
-On quit (last window closed, SIGTERM, Ctrl-C) the manager stops its jobs, whose partial
-files stay for next time, and then the DB closes.
+Where the desktop has a system tray, closing the window hides it there and the tray's Quit
+ends ytdesk; `--minimized` (and the start_minimised setting) starts hidden in the tray, or
+minimised to the taskbar where there is none.
+On quit (last window closed, the tray's Quit, SIGTERM, Ctrl-C) the manager stops its jobs,
+whose partial files stay for next time, and then the DB closes.
 """
 
 from __future__ import annotations
