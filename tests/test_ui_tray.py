@@ -146,8 +146,8 @@ def test_with_a_tray_closing_hides_and_says_so_once(start_up, home, qtbot):
 
 def test_a_tray_gone_since_the_start_means_closing_quits(start_up, qtbot):
     gone = {"tray": True}
-    ytdesk = start_up(tray=TraySystem(available=lambda: gone["tray"],
-                                      make_icon=StandInTrayIcon))
+    ytdesk = started(qtbot, start_up(tray=TraySystem(available=lambda: gone["tray"],
+                                                     make_icon=StandInTrayIcon)))
     assert ytdesk.tray is not None
     gone["tray"] = False  # the panel was closed
     assert close_like_a_person(ytdesk.window)
@@ -188,8 +188,8 @@ def test_quit_from_the_tray_asks_then_shuts_the_queue_down(site, start_up, home,
 
 
 # -- the menu --------------------------------------------------------------------------------------
-def test_every_menu_item_has_a_name_and_a_tip(start_up):
-    tray = start_up().tray
+def test_every_menu_item_has_a_name_and_a_tip(start_up, qtbot):
+    tray = started(qtbot, start_up()).tray
     assert tray.menu.accessibleName() == "ytdesk tray menu"
     texts = []
     for action in tray.menu.actions():
@@ -340,7 +340,7 @@ def test_a_pause_for_a_full_disk_is_told(start_up, home, qtbot):
 
 def test_notes_close_together_are_told_together(start_up, home, qtbot):
     home.settings.set("notify_every_seconds", 0.3)
-    tray = start_up().tray
+    tray = started(qtbot, start_up()).tray
     for n in range(6):
         tray.notifier.add(Note("Download failed", f"video {n}: gone", ("job", n), error=True))
     assert tray.icon.messages == [("Download failed", "video 0: gone")]  # the first at once

@@ -25,6 +25,7 @@ def main(root: Path) -> int:
     app = make_application()
     ytdesk = build_app(Options(root / "data", root / "videos", []),
                        InstanceServer(str(root / "not-listening")), CrashReporter())
+    ytdesk.start()  # the tray is made here, once the window is up
     findings = {"tray available": QSystemTrayIcon.isSystemTrayAvailable(),
                 "tray made": ytdesk.tray is not None}
     quit_asked: list[bool] = []

@@ -179,10 +179,15 @@ class Ytdesk:
     first_page: FirstPage  # says when the job list's first page is on screen
     log_handler: logging.Handler
     urls: list[str] = field(default_factory=list)  # from the command line, queued at start
-    tray: Tray | None = None  # where the desktop has a tray
+    tray_system: TraySystem | None = None  # the desktop's tray, where it has one
+    tray: Tray | None = None  # made at start, where there is a tray
 
     def start(self) -> None:
-        """Run the queue (taking back interrupted jobs first), then queue the URLs."""
+        """The tray icon and the clipboard watcher (the first frame needs neither: ~10 ms),
+        then run the queue (taking back interrupted jobs first), then queue the URLs."""
+        if self.tray_system is not None and self.tray is None:
+            self.tray = make_tray(self.window, self.tray_system)
+        watch_clipboard(self.window, self.tray)
         self.manager.start()
         if self.urls:
             self.window.add_urls(self.urls)
@@ -214,6 +219,7 @@ def build_app(options: Options, server: InstanceServer, reporter: CrashReporter,
     from ytdesk.jobs.manager import JobManager
     from ytdesk.ui.first_page import FirstPage
     from ytdesk.ui.main_window import MainWindow
+    from ytdesk.ui.tray_system import TraySystem
 
     paths = Paths(options.data_dir).ensure()
     log_handler = setup_logging(paths.app_log)
@@ -235,19 +241,22 @@ def build_app(options: Options, server: InstanceServer, reporter: CrashReporter,
         window.jobs.notice.show_text(notice, str(paths.data_dir))
     server.urlsReceived.connect(window.add_urls)  # stored at once, run once started
     server.raiseRequested.connect(window.bring_to_front)
-    tray = make_tray(window, tray_system)
-    watch_clipboard(window, tray)
+    system = tray_system or TraySystem()
+    has_tray = system.available()
+    if not has_tray:
+        log.info("this desktop has no system tray: closing the window quits ytdesk")
     if options.minimized or settings.get("start_minimised"):
-        # Hidden in the tray; with no tray, minimised to the taskbar: a window hidden with
-        # no tray to bring it back would leave the user no way in.
-        if tray is None:
+        # Hidden in the tray (made at start, at once: nothing waits for a first page);
+        # with no tray, minimised to the taskbar: a window hidden with no tray to bring it
+        # back would leave the user no way in.
+        if not has_tray:
             window.showMinimized()
         first_page = FirstPage(window.jobs, give_up_ms=0)  # nothing to wait for
     else:
         window.show()
         first_page = FirstPage(window.jobs)
     return Ytdesk(paths, db, settings, manager, window, first_page, log_handler,
-                  list(options.urls), tray)
+                  list(options.urls), system if has_tray else None)
 
 
 def watch_clipboard(window: MainWindow, tray: Tray | None) -> None:
@@ -266,15 +275,10 @@ def watch_clipboard(window: MainWindow, tray: Tray | None) -> None:
     offer.accepted.connect(window.add_urls)
 
 
-def make_tray(window: MainWindow, system: TraySystem | None) -> Tray | None:
-    """The tray icon, where the desktop has a tray; None elsewhere (nothing needs it)."""
+def make_tray(window: MainWindow, system: TraySystem) -> Tray:
+    """The tray icon, on a desktop that has a tray (nothing else needs it)."""
     from ytdesk.ui.tray import Tray
-    from ytdesk.ui.tray_system import TraySystem
 
-    system = system or TraySystem()
-    if not system.available():
-        log.info("this desktop has no system tray: closing the window quits ytdesk")
-        return None
     window.tray = Tray(window, system)
     return window.tray
 
@@ -404,13 +408,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 events.start()  # first: a signal during what follows is then handled by it
                 ytdesk.start()
+                if ytdesk.tray is not None:
+                    ytdesk.tray.quitRequested.connect(quit_app)
             except Exception:
                 reporter.report_now(*sys.exc_info())
                 app.exit(EXIT_FAILED)
 
         ytdesk.first_page.shown.connect(start)
-        if ytdesk.tray is not None:
-            ytdesk.tray.quitRequested.connect(quit_app)
         exit_code = app.exec()
         server.close()  # no hand-overs to a ytdesk that is going away
         ytdesk.close()
