@@ -100,7 +100,7 @@ def test_without_a_tray_closing_quits_and_a_restart_finishes_the_download(
         site, start_up, home, qtbot):
     home.settings.set("ask_before_quitting", False)
     size = site.media["muxed"].stat().st_size
-    site.set_fault("/media/v1/", "slow", bytes_per_second=size // 4)
+    site.set_fault("/media/v1/", "slow", bytes_per_second=size // 20)  # ~20 s: runs when closed
     ytdesk = started(qtbot, start_up(site.video_url("v1"), tray=WITHOUT_TRAY))
     assert ytdesk.tray is None and ytdesk.window.tray is None
     qtbot.waitUntil(lambda: bool(ytdesk.manager.running_ids), timeout=10_000)
@@ -169,7 +169,7 @@ def test_the_setting_start_minimised_starts_hidden_in_the_tray(start_up, home):
 
 def test_quit_from_the_tray_asks_then_shuts_the_queue_down(site, start_up, home, qtbot):
     size = site.media["muxed"].stat().st_size
-    site.set_fault("/media/v1/", "slow", bytes_per_second=size // 4)
+    site.set_fault("/media/v1/", "slow", bytes_per_second=size // 20)  # ~20 s: runs when closed
     ytdesk = started(qtbot, start_up(site.video_url("v1")))
     qtbot.waitUntil(lambda: bool(ytdesk.manager.running_ids), timeout=10_000)
     from test_ui_job_list import answer_quit_question
