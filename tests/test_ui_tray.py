@@ -103,10 +103,12 @@ def test_without_a_tray_closing_quits_and_a_restart_finishes_the_download(
     site.set_fault("/media/v1/", "slow", bytes_per_second=size // 20)  # ~20 s: runs when closed
     ytdesk = started(qtbot, start_up(site.video_url("v1"), tray=WITHOUT_TRAY))
     assert ytdesk.tray is None and ytdesk.window.tray is None
-    qtbot.waitUntil(lambda: bool(ytdesk.manager.running_ids), timeout=10_000)
+    # Halfway through the file (as test_pause_resume's shutdown test waits).
+    qtbot.waitUntil(lambda: bool(list(home.download_dir.rglob("*.part"))), timeout=20_000)
 
     assert close_like_a_person(ytdesk.window)  # closed, not hidden: the app quits
-    ytdesk.close()  # what main() does once the last window closed
+    assert ytdesk.manager.shutdown(10)  # what main() does once the last window closed
+    ytdesk.close()
     [stopped] = Job.select()
     assert stopped.status in (st.QUEUED, st.RUNNING, st.WAITING)  # not lost, not failed
     site.clear_faults()
@@ -171,7 +173,7 @@ def test_quit_from_the_tray_asks_then_shuts_the_queue_down(site, start_up, home,
     size = site.media["muxed"].stat().st_size
     site.set_fault("/media/v1/", "slow", bytes_per_second=size // 20)  # ~20 s: runs when closed
     ytdesk = started(qtbot, start_up(site.video_url("v1")))
-    qtbot.waitUntil(lambda: bool(ytdesk.manager.running_ids), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(list(home.download_dir.rglob("*.part"))), timeout=20_000)
     from test_ui_job_list import answer_quit_question
 
     seen = answer_quit_question(ytdesk.window, "Cancel")
