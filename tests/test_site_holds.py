@@ -16,8 +16,7 @@ from support import events, job, wait_until_idle
 from ytdesk.core import site_holds
 from ytdesk.core.clock import now
 from ytdesk.core.models import Job, SiteHold
-from ytdesk.core.presets import get as preset
-from ytdesk.jobs.download import for_site
+from ytdesk.jobs.download import polite_pause_of
 from ytdesk.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -134,18 +133,30 @@ def test_the_bot_check_banner_offers_cookies_and_the_next_request_carries_them(
 
 def test_a_syncs_downloads_pause_politely_longer_after_holds(home):
     home.settings.set("site_hold_pause_seconds", 5.0)
-    options = preset("best").options
 
     def ctx(**payload):
         return SimpleNamespace(payload=dict(payload), settings=home.settings, site="a.example",
                                kind="download")
 
-    assert for_site(ctx(), options).polite_pause_s == 0  # the user's own download
-    assert for_site(ctx(subscription_id=1), options).polite_pause_s == 5.0
+    assert polite_pause_of(ctx()) == 0  # the user's own download
+    assert polite_pause_of(ctx(subscription_id=1)) == 5.0
     for _ in range(2):
         site_holds.hold("a.example", 60, 600, "429")
         SiteHold.update(until=0).execute()
-    assert for_site(ctx(subscription_id=1), options).polite_pause_s == 20.0
+    assert polite_pause_of(ctx(subscription_id=1)) == 20.0
+
+
+def test_a_pause_asked_during_the_polite_wait_stops_it_at_once(site, home, one_at_a_time,
+                                                               qtbot):
+    home.settings.set("site_hold_pause_seconds", 600.0)
+    lines = []
+    one_at_a_time.jobLog.connect(lambda job_id, level, line: lines.append(line))
+    job_id = one_at_a_time.enqueue("download", site.video_url("v1"), {"subscription_id": 1})
+    qtbot.waitUntil(lambda: any("to be polite to 127.0.0.1" in line for line in lines),
+                    timeout=30_000)
+    one_at_a_time.pause(job_id)
+    qtbot.waitUntil(lambda: job(job_id).status == "paused", timeout=10_000)
+    assert site.requests("/media/") == []  # nothing downloaded during the wait
 
 
 def test_a_running_download_follows_the_speed_schedule(site, home, one_at_a_time, qtbot,
@@ -168,3 +179,25 @@ def test_a_running_download_follows_the_speed_schedule(site, home, one_at_a_time
     wait_until_idle(qtbot, one_at_a_time)
     assert job(job_id).status == "succeeded"
     assert Job.get_by_id(job_id).total_bytes == 4 * 1024 * 1024
+
+
+def test_a_hold_made_before_the_start_is_said_and_shown(site, home, qtbot):
+    from ytdesk.jobs.manager import JobManager
+
+    sentence = "The site said too many requests (HTTP 429). ytdesk leaves it alone."
+    until = site_holds.hold(SITE, 600, 600, sentence).until  # by an earlier run
+    manager = JobManager(home.paths, home.settings)
+    held = []
+    manager.siteHeld.connect(lambda *hold: held.append(hold))
+    manager.start()
+    try:
+        qtbot.waitUntil(lambda: bool(held), timeout=10_000)
+        assert held == [(SITE, sentence, until)]
+        window = MainWindow(manager, home.settings, home.paths)  # opened afterwards
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        assert window.site_hold_banner.isVisible()
+        assert sentence in window.site_hold_banner.label.text()
+    finally:
+        manager.shutdown(timeout_s=10)

@@ -110,6 +110,12 @@ class JobContext:
     def stop_reason(self) -> str | None:
         return self._stop_reason if self._stop.is_set() else None
 
+    def wait_unless_stopped(self, seconds: float) -> str | None:
+        """Wait (a polite pause) but end at once when the job is asked to stop; the stop's
+        reason, or None when the wait ran its course."""
+        self._stop.wait(seconds)
+        return self.stop_reason()
+
     def log(self, level: int, message: str) -> None:
         line = self._log_file.write(level, message)
         if level >= logging.INFO:

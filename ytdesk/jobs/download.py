@@ -11,6 +11,7 @@ runs, and fails with its own sentence if the entry is still gone.
 from __future__ import annotations
 
 import logging
+import random
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from ytdesk.core.preset_options import PresetOptions
 from ytdesk.core.settings import Settings
 from ytdesk.ytdl import warm
 from ytdesk.ytdl.engine import Engine
-from ytdesk.ytdl.errors import CannotDownload
+from ytdesk.ytdl.errors import CannotDownload, JobStopped
 from ytdesk.ytdl.listing import Listed, walk
 
 from .context import JobContext
@@ -103,21 +104,38 @@ MOST_POLITE_PAUSE_S = 600.0
 
 
 def for_site(ctx: JobContext, options: PresetOptions) -> PresetOptions:
-    """The site's own choices: the cookies chosen for it when it held us back (unless the
-    job or its preset has its own), and, for what a sync queued, the polite pause between
-    its downloads, doubled for each time the site held us back."""
+    """The site's own choice: the cookies chosen for it when it held us back (unless the
+    job or its preset has its own)."""
     if not (ctx.payload.get(COOKIES) or options.cookies_file or options.cookies_from_browser):
         chosen = site_holds.cookies_of(ctx.site)
         if chosen is not None and chosen.file:
             ctx.payload[COOKIES] = chosen.file
         elif chosen is not None and chosen.browser:
             options = options.changed(cookies_from_browser=chosen.browser)
-    if ctx.kind == "download" and ctx.payload.get(SUBSCRIPTION):
-        base = ctx.settings.get("site_hold_pause_seconds")
-        pause = min(MOST_POLITE_PAUSE_S, base * 2 ** min(site_holds.holds_of(ctx.site), 10))
-        if pause > options.polite_pause_s:
-            options = options.changed(polite_pause_s=pause)
     return options
+
+
+def polite_pause_of(ctx: JobContext) -> float:
+    """Seconds a download a sync queued waits before it starts: the polite pause between
+    downloads of one site, doubled for each time the site held us back (0: not a sync's)."""
+    if ctx.kind != "download" or not ctx.payload.get(SUBSCRIPTION):
+        return 0.0
+    base = ctx.settings.get("site_hold_pause_seconds")
+    return min(MOST_POLITE_PAUSE_S, base * 2 ** min(site_holds.holds_of(ctx.site), 10))
+
+
+def _wait_politely(ctx: JobContext) -> None:
+    """Our own wait rather than yt-dlp's sleep_interval (a plain sleep): a pause, cancel
+    or quit asked meanwhile ends it at once."""
+    pause = polite_pause_of(ctx)
+    if pause <= 0:
+        return
+    pause *= random.uniform(1.0, 1.5)  # as yt-dlp's --max-sleep-interval: no lockstep
+    ctx.log(logging.INFO, f"Waiting {pause:.0f} s before downloading, to be polite to "
+                          f"{ctx.site}.")
+    reason = ctx.wait_unless_stopped(pause)
+    if reason is not None:
+        raise JobStopped(reason)
 
 
 def engine_for(ctx: JobContext, **extra: Any) -> Engine:
@@ -186,7 +204,10 @@ def _download(ctx: JobContext, engine: Engine, info: dict[str, Any],
     left_out = _left_out_by_filters(ctx, seen)
     if left_out:
         return left_out
-    done = None if engine.in_library(seen) else engine.download(info, context)
+    done = None
+    if not engine.in_library(seen):
+        _wait_politely(ctx)
+        done = engine.download(info, context)
     if done is None:
         return _already(ctx, engine, engine.identity(seen))
     # The file is there: a busy or full DB is waited out rather than losing the download.

@@ -123,10 +123,11 @@ class JobManager(QObject):
         self._accepting = False
         # Subscriptions due to be synced are queued a few at a time, when they are due.
         self.sync_timer = SyncTimer(self)
-        self.sync_timer.planned.connect(self.syncPlanned)
+        self.sync_timer.planned.connect(self._on_sync_planned)
         self.subscriptionsChanged.connect(self.sync_timer.replan)
         self._speed_schedule = SpeedSchedule(settings, self._running, self)
-        self._held_sites: set[str] = set()  # said held, not yet said released
+        # Said held, not yet said released: site -> (sentence, until).
+        self._held_sites: dict[str, tuple[str, float]] = {}
         self._paused_reason: str | None = None
         # The pause as last read from (or written to) the library: a different stored
         # value means another process paused or resumed the queue.
@@ -385,14 +386,23 @@ class JobManager(QObject):
     def _released(self, site: str) -> None:
         self._scheduler.wake()
 
+    def _on_sync_planned(self, when: float) -> None:
+        self.syncPlanned.emit(when)
+
     def _holds_found(self, holds: list[site_holds.Hold]) -> None:
         """Holds made before this start (another run, another process): said like new."""
         for hold in holds:
             self._on_site_held(hold.site, hold.reason, hold.until)
 
     def _on_site_held(self, site: str, sentence: str, until: float) -> None:
-        self._held_sites.add(site)
+        self._held_sites[site] = (sentence, until)
         self.siteHeld.emit(site, sentence, until)
+
+    @property
+    def held_sites(self) -> dict[str, tuple[str, float]]:
+        """The sites said held and not yet released: site -> (sentence, until), for a
+        window or tray made after the news."""
+        return dict(self._held_sites)
 
     def _look_for_forgiven(self) -> None:
         """A job got through: the sites said held whose row is gone run again."""
@@ -401,8 +411,8 @@ class JobManager(QObject):
                                 done=self._still_held, latest="still-held")
 
     def _still_held(self, held: set[str]) -> None:
-        for site in sorted(self._held_sites - held):
-            self._held_sites.discard(site)
+        for site in sorted(set(self._held_sites) - held):
+            del self._held_sites[site]
             self.siteReleased.emit(site)
 
     def _pause_here(self, reason: str) -> None:

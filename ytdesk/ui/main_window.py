@@ -352,6 +352,8 @@ class MainWindow(QMainWindow):
         self.site_hold_banner = banner = SiteHoldBanner()
         self.manager.siteHeld.connect(banner.show_hold)
         self.manager.siteReleased.connect(banner.site_released)
+        for site, (sentence, until) in self.manager.held_sites.items():  # said before
+            banner.show_hold(site, sentence, until)
         banner.browserChosen.connect(self._site_browser_chosen)
         banner.fileChosen.connect(self._site_file_chosen)
         self.browsers_looked_up = False
