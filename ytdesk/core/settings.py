@@ -79,6 +79,21 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("ask_before_quitting", bool, True, "Ask before closing the window while "
                 "downloads run (they stop, and continue at the next start)."),
     SettingSpec("start_minimised", bool, False, "Start in the tray, without the window."),
+    SettingSpec("close_to_tray", bool, True, "Closing the window keeps ytdesk running in the "
+                "system tray (where there is one); Quit in the tray's menu ends it."),
+    SettingSpec("tray_notice_shown", bool, False, "The one-time notice that closing the "
+                "window keeps ytdesk in the tray was shown."),
+    SettingSpec("notify_new_videos", bool, True, "Tell me when a channel's sync downloaded "
+                "new videos."),
+    SettingSpec("notify_failed", bool, True, "Tell me when a download failed for good."),
+    SettingSpec("notify_paused", bool, True, "Tell me when the queue paused (disk full, a "
+                "folder that cannot be written)."),
+    SettingSpec("notify_site_held", bool, True, "Tell me when a site is left alone for a "
+                "while (it said 'too many requests' or asked for a sign-in)."),
+    SettingSpec("notify_every_seconds", float, 5.0, "Fewest seconds between two "
+                "notifications; what happens meanwhile is told together.", minimum=0),
+    SettingSpec("watch_clipboard", bool, False, "Offer to download a video link when one "
+                "is copied (never added without asking)."),
     SettingSpec("window_geometry", str, "", "The main window's size and place (Qt, base64)."),
     SettingSpec("window_state", str, "", "The main window's toolbars and docks (Qt, base64)."),
     SettingSpec("job_columns", str, "", "The job list's column widths and order (Qt, base64)."),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QLabel, QLineEdit, QMainWindow, QMessageBox, QPushButton,
                                QTabWidget, QToolBar, QVBoxLayout, QWidget)
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from .channel_browser import ChannelBrowser
     from .cleanup_dialog import CleanupDialog
+    from .tray import Tray
 
 SPEED_EVERY_MS = 1_000
 FOCUS_ADDRESS = "Ctrl+L"
@@ -58,6 +59,8 @@ def _coming_page(text: str) -> QLabel:
 
 
 class MainWindow(QMainWindow):
+    statusChanged = Signal(str)  # the status bar's totals and speed, when they change
+
     def __init__(self, manager: JobManager, settings: Settings, paths: Paths):
         super().__init__()
         self.manager = manager
@@ -69,6 +72,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icons.app_icon())
         self.setAcceptDrops(True)
         self.quit_question: QMessageBox | None = None  # while the window asks before closing
+        self.tray: Tray | None = None  # set by the app where the desktop has a tray
 
         self.address = QLineEdit(placeholderText="Paste a video, playlist or channel URL",
                                  clearButtonEnabled=True)
@@ -400,7 +404,10 @@ class MainWindow(QMainWindow):
                 parts.append(f"{totals.count(status):,} {word}")
         parts.append(f"{totals.count('failed'):,} failed")
         parts.append(fmt.speed(self.jobs.model.total_speed()) or "idle")
-        self.totals.setText(" · ".join(parts))
+        text = " · ".join(parts)
+        if text != self.totals.text():
+            self.totals.setText(text)
+            self.statusChanged.emit(text)
 
     # -- remembered state --------------------------------------------------------------------------
     def _restore_state(self) -> None:
@@ -422,6 +429,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         # Only a person closing the window (the window manager's close: a spontaneous event)
         # is asked; a quit from the app itself (SIGTERM, Ctrl-C, the session ending) is not.
+        if event.spontaneous() and self._hide_to_tray():
+            event.ignore()
+            return
         if event.spontaneous() and not self.may_close():
             event.ignore()
             return
@@ -429,6 +439,16 @@ class MainWindow(QMainWindow):
         if self._browser is not None:
             self._browser.close_down()
         super().closeEvent(event)
+
+    def _hide_to_tray(self) -> bool:
+        """Closing the window keeps ytdesk running in the tray, where there is one and the
+        user has not turned that off; True when it did."""
+        if (self.tray is None or not self.settings.get("close_to_tray")
+                or not self.tray.available()):
+            return False
+        self.save_state()
+        self.tray.hide_window()
+        return True
 
     def may_close(self) -> bool:
         """True when the window may close now: nothing runs, the user said not to ask, or
