@@ -161,3 +161,36 @@ def test_an_index_that_cannot_be_reached_is_said_in_a_sentence(tmp_path):
     assert done.stderr.startswith("ytdesk-cli: The package index at http://127.0.0.1:9/pypi/"
                                   "yt-dlp/json could not be reached (")
     assert done.stderr.strip().endswith("check the connection and try again.")
+
+
+PROBE = '''
+from yt_dlp.extractor.common import InfoExtractor
+
+
+class YtdeskProbeIE(InfoExtractor):
+    _VALID_URL = r"https?://probe\\.invalid/(?P<id>\\w+)"
+
+    def _real_extract(self, url):
+        return {"id": self._match_id(url), "title": "found by a plugin in the data dir",
+                "url": "https://probe.invalid/clip.mp4"}
+'''
+
+
+def test_the_data_dirs_plugins_folder_is_on_yt_dlps_plugin_path(tmp_path):
+    """A PO-token provider or any other yt-dlp plugin dropped into <data dir>/plugins/ is
+    loaded by the yt-dlp ytdesk runs (a folder per plugin, holding yt_dlp_plugins/)."""
+    data = tmp_path / "data"
+    extractor = data / "plugins" / "probe" / "yt_dlp_plugins" / "extractor"
+    extractor.mkdir(parents=True)
+    (extractor / "ytdesk_probe.py").write_text(PROBE, encoding="utf-8")
+    script = ("import sys\nfrom pathlib import Path\nfrom ytdesk.core import tool_store\n"
+              "tool_store.activate(Path(sys.argv[1]))\n"
+              "from ytdesk.ytdl.archive import LibraryYoutubeDL\n"
+              "with LibraryYoutubeDL({'quiet': True}) as ydl:\n"
+              "    info = ydl.extract_info('https://probe.invalid/abc', download=False,"
+              " process=False)\n"
+              "print(info['extractor'], info['title'])\n")
+    done = subprocess.run([sys.executable, "-c", script, str(data)], env=subprocess_env(),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "YtdeskProbe found by a plugin in the data dir"
