@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from support import wait_until_idle
 
 from ytdesk.core import jobstates as st
@@ -205,11 +205,21 @@ def test_an_empty_list_says_how_to_start_and_a_search_says_what_found_nothing(qu
                     timeout=5_000)
 
 
-def test_channels_and_player_say_plainly_that_they_are_coming(window):
+def test_channels_say_plainly_that_they_are_coming(window):
     tabs = window.tabs
-    for index, name in ((1, "Channels"), (2, "Player")):
-        assert tabs.tabText(index) == name
-        assert "coming in a later version" in tabs.widget(index).text()
+    assert tabs.tabText(1) == "Channels"
+    assert "coming in a later version" in tabs.widget(1).text()
+
+
+def test_the_player_tab_says_how_to_play_something(window, qtbot):
+    tabs = window.tabs
+    assert tabs.tabText(2) == "Player"
+    assert window._player is None  # made when first opened: not part of the first frame
+    tabs.setCurrentIndex(2)
+    idle = window.player.findChild(QLabel, "playerIdle")
+    qtbot.waitUntil(idle.isVisible, timeout=5_000)
+    assert idle.text().startswith("Nothing is playing.")
+    assert "Double-click a video in Channels, or a finished download" in idle.text()
 
 
 # -- shortcuts -----------------------------------------------------------------------------------

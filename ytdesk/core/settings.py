@@ -62,6 +62,8 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("ask_before_adding", bool, False, "Show the add dialog for a dropped URL."),
     SettingSpec("ask_before_quitting", bool, True, "Ask before closing the window while "
                 "downloads run (they stop, and continue at the next start)."),
+    SettingSpec("autoplay_next", bool, True, "When a video ends, the player plays the next "
+                "one of its queue."),
     SettingSpec("start_minimised", bool, False, "Start in the tray, without the window."),
     SettingSpec("window_geometry", str, "", "The main window's size and place (Qt, base64)."),
     SettingSpec("window_state", str, "", "The main window's toolbars and docks (Qt, base64)."),

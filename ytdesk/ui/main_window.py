@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ytdesk.jobs.preview_task import PreviewService
 
     from .cleanup_dialog import CleanupDialog
+    from .player import PlayerWidget
 
 SPEED_EVERY_MS = 1_000
 FOCUS_ADDRESS = "Ctrl+L"
@@ -37,14 +38,12 @@ BUSY_NOTE = "Library busy: waiting for another program to let go of it"
 BUSY_DETAIL = ("Another program is writing to ytdesk's library (a backup tool, a database "
                "browser, or another ytdesk). What you add or change waits and is saved as "
                "soon as it lets go; downloads go on.")
-# Until the channel browser and the player exist, their tabs say so plainly, and say what
-# already works instead.
+# Until the channel browser exists, its tab says so plainly, and says what already works
+# instead.
 COMING = {
     "Channels": "Channels are coming in a later version of ytdesk: follow a channel and "
                 "ytdesk keeps its new videos downloaded.\n\nToday, paste or drop a channel's "
                 "address to download all of its videos now.",
-    "Player": "The player is coming in a later version of ytdesk.\n\nToday, select a "
-              "finished download and choose “Open folder” to find its file.",
 }
 
 
@@ -110,6 +109,15 @@ class MainWindow(QMainWindow):
         for title, text in COMING.items():
             index = self.tabs.addTab(_coming_page(text), title)
             self.tabs.setTabToolTip(index, f"{title}: coming in a later version")
+        # The player is made when it is first needed: QtMultimedia's start (its FFmpeg
+        # libraries) stays out of the first frame.
+        self._player: PlayerWidget | None = None
+        self.player_page = QWidget()
+        self._player_layout = QVBoxLayout(self.player_page)
+        self._player_layout.setContentsMargins(0, 0, 0, 0)
+        index = self.tabs.addTab(self.player_page, "Player")
+        self.tabs.setTabToolTip(index, "Player: watch and listen to what you downloaded")
+        self.tabs.currentChanged.connect(self._tab_opened)
         self.paused_banner = PausedBanner()
         self.paused_banner.resumeRequested.connect(manager.resume_queue)
         central = QWidget()
@@ -363,6 +371,30 @@ class MainWindow(QMainWindow):
             "window_geometry": bytes(self.saveGeometry().toBase64()).decode(),  # type: ignore[call-overload]  # a QByteArray is a buffer
             "job_columns": bytes(QByteArray(self.jobs.column_state()).toBase64()).decode()})  # type: ignore[call-overload]  # a QByteArray is a buffer
 
+    # -- the player ------------------------------------------------------------------------------
+    @property
+    def player(self) -> PlayerWidget:
+        if self._player is None:
+            from .player import PlayerWidget
+
+            self._player = PlayerWidget(self.manager, self.reader, self.paths, self.settings)
+            self._player_layout.addWidget(self._player)
+        return self._player
+
+    def _tab_opened(self, index: int) -> None:
+        if self.tabs.widget(index) is self.player_page:
+            self.player.stage.setFocus()  # its keys work at once
+
+    def play_video(self, video_id: int) -> None:
+        """Play the library's video in the Player tab."""
+        self.tabs.setCurrentWidget(self.player_page)
+        self.player.play_video(video_id)
+
+    def play_file(self, path: str) -> None:
+        """Play a local file in the Player tab (as the library's video if it knows it)."""
+        self.tabs.setCurrentWidget(self.player_page)
+        self.player.play_file(path)
+
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:
         # Only a person closing the window (the window manager's close: a spontaneous event)
@@ -370,6 +402,8 @@ class MainWindow(QMainWindow):
         if event.spontaneous() and not self.may_close():
             event.ignore()
             return
+        if self._player is not None:  # where it was is saved; QtMultimedia let go safely
+            self._player.shutdown()
         self.save_state()
         super().closeEvent(event)
 

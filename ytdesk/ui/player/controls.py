@@ -1,0 +1,127 @@
+"""The row under the picture: previous, play/pause, next, the seek bar with the time, mute,
+volume, speed and fullscreen. It only shows state and says what a person asked for; the
+player widget does it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton,
+                               QWidget)
+
+from ytdesk.ui import format as fmt
+from ytdesk.ui.actions import with_shortcut
+
+from . import keys
+from .seek_bar import SeekBar
+
+SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
+
+
+def _speed_text(speed: float) -> str:
+    return f"{speed:g}×"
+
+
+class Controls(QWidget):
+    playPauseClicked = Signal()
+    nextClicked = Signal()
+    previousClicked = Signal()
+    muteClicked = Signal()
+    volumeChanged = Signal(int)  # percent
+    speedChanged = Signal(float)
+    fullscreenClicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("playerControls")
+        style = self.style()
+        self.previous_button = self._button(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward), "Previous",
+            "Play the previous video of the queue", keys.PREVIOUS, self.previousClicked)
+        self.play_button = self._button(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Play",
+            "Play or pause", keys.PLAY_PAUSE, self.playPauseClicked)
+        self.next_button = self._button(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Next",
+            "Play the next video of the queue", keys.NEXT, self.nextClicked)
+        self.seek_bar = SeekBar(self)
+        self.seek_bar.setAccessibleName("Position")
+        self.seek_bar.setToolTip(
+            f"Where the video is; drag or click to go elsewhere ({keys.BACK}/{keys.FORWARD}: "
+            f"5 s, {keys.BACK_LONG}/{keys.FORWARD_LONG}: 10 s)")
+        self.time_label = QLabel("0:00 / 0:00")
+        self.time_label.setObjectName("playerTime")
+        self.time_label.setAccessibleName("Time")
+        self.time_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.mute_button = self._button(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume), "Mute",
+            "Mute or unmute", keys.MUTE, self.muteClicked)
+        self.mute_button.setCheckable(True)
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setRange(0, 100)
+        self.volume.setSingleStep(keys.VOLUME_STEP)
+        self.volume.setPageStep(20)
+        self.volume.setFixedWidth(90)
+        self.volume.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.volume.setAccessibleName("Volume")
+        self.volume.setToolTip(f"Volume ({keys.VOLUME_UP}/{keys.VOLUME_DOWN})")
+        self.volume.valueChanged.connect(self.volumeChanged)
+        self.speed = QComboBox()
+        for speed in SPEEDS:
+            self.speed.addItem(_speed_text(speed), speed)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.setAccessibleName("Playback speed")
+        self.speed.setToolTip("Playback speed, from half to twice as fast")
+        self.speed.currentIndexChanged.connect(self._speed_picked)
+        self.fullscreen_button = self._button(
+            style.standardIcon(QStyle.StandardPixmap.SP_TitleBarMaxButton), "Fullscreen",
+            f"Fill the screen (double-click the picture; {keys.LEAVE_FULLSCREEN} leaves)",
+            keys.FULLSCREEN, self.fullscreenClicked)
+
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 4, 6, 4)
+        for widget in (self.previous_button, self.play_button, self.next_button):
+            row.addWidget(widget)
+        row.addWidget(self.seek_bar, 1)
+        row.addWidget(self.time_label)
+        for widget in (self.mute_button, self.volume, self.speed, self.fullscreen_button):
+            row.addWidget(widget)
+
+    def _button(self, icon, name: str, tip: str, shortcut: str, signal) -> QToolButton:
+        button = QToolButton(self)
+        button.setIcon(icon)
+        button.setAccessibleName(name)
+        button.setToolTip(with_shortcut(tip, shortcut))
+        button.setAutoRaise(True)
+        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        button.clicked.connect(signal)
+        return button
+
+    # -- showing state ------------------------------------------------------------------------
+    def show_playing(self, playing: bool) -> None:
+        pixmap = (QStyle.StandardPixmap.SP_MediaPause if playing
+                  else QStyle.StandardPixmap.SP_MediaPlay)
+        self.play_button.setIcon(self.style().standardIcon(pixmap))
+        self.play_button.setAccessibleName("Pause" if playing else "Play")
+
+    def show_time(self, position_ms: int, duration_ms: int) -> None:
+        self.seek_bar.show_position(position_ms)
+        self.time_label.setText(f"{fmt.duration(position_ms / 1000) or '0:00'} / "
+                                f"{fmt.duration(duration_ms / 1000) or '0:00'}")
+
+    def show_muted(self, muted: bool) -> None:
+        pixmap = (QStyle.StandardPixmap.SP_MediaVolumeMuted if muted
+                  else QStyle.StandardPixmap.SP_MediaVolume)
+        self.mute_button.setIcon(self.style().standardIcon(pixmap))
+        self.mute_button.setChecked(muted)
+        self.mute_button.setAccessibleName("Unmute" if muted else "Mute")
+
+    def show_volume(self, percent: int) -> None:
+        self.volume.blockSignals(True)
+        self.volume.setValue(percent)
+        self.volume.blockSignals(False)
+
+    def _speed_picked(self, index: int) -> None:
+        self.speedChanged.emit(float(self.speed.itemData(index)))
+
+    def set_speed(self, speed: float) -> None:
+        self.speed.setCurrentIndex(SPEEDS.index(speed) if speed in SPEEDS else SPEEDS.index(1.0))

@@ -1,0 +1,352 @@
+"""The player: a picture (or a cover, or the sentence saying why a file cannot play), the
+controls under it, the keyboard, and what it remembers of each video.
+
+Files are looked up on the reader thread (`play_video`, `play_file`); positions, plays and
+"watched" are written on the writer thread (PlayMemory). `shutdown` is the only way out:
+it saves where the video was and releases QtMultimedia safely (Engine.release)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtMultimediaWidgets import QVideoWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from ytdesk.core import playback
+from ytdesk.core.paths import Paths
+from ytdesk.core.playback import PlayItem
+from ytdesk.core.settings import Settings
+from ytdesk.jobs.manager import JobManager
+from ytdesk.jobs.reader import Reader
+
+from . import keys, problems
+from .controls import Controls
+from .cover import CoverView, ProblemView, load_cover
+from .engine import Engine
+from .memory import PlayMemory
+from .queue import Entry, ListQueue, Queue
+
+Status = QMediaPlayer.MediaStatus
+State = QMediaPlayer.PlaybackState
+IDLE_TEXT = ("Nothing is playing.\n\nDouble-click a video in Channels, or a finished "
+             "download, to play it here.")
+IDLE, PICTURE, COVER, PROBLEM = range(4)
+READ_KEY = "player-open"
+
+
+class PlayerWidget(QWidget):
+    watched = Signal(int)  # a video just counted as watched (committed)
+    nowPlaying = Signal(object)  # the PlayItem opened
+
+    def __init__(self, manager: JobManager, reader: Reader, paths: Paths, settings: Settings,
+                 queue: Queue | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("player")
+        self._reader = reader
+        self._paths = paths
+        self._settings = settings
+        self.queue: Queue = queue if queue is not None else ListQueue()
+        self.item: PlayItem | None = None
+        self._resume_ms = 0
+        self._volume_before_mute = 80
+        self._closed = False
+        self.memory = PlayMemory(manager, self)
+        self.memory.watched.connect(self.watched)
+
+        # The stage is what goes fullscreen: picture and controls, not what sits beside it.
+        self.stage = QWidget(self)
+        self.stage.setObjectName("playerStage")
+        self.stage.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.stage.setAccessibleName("Player")
+        self.title = QLabel()
+        self.title.setObjectName("playerTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setStyleSheet("font-size: 14px; font-weight: 600; padding: 4px 8px;")
+        self.pages = QStackedWidget()
+        idle = QLabel(IDLE_TEXT, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        idle.setObjectName("playerIdle")
+        idle.setStyleSheet("color: palette(placeholder-text); font-size: 15px;")
+        self.video = QVideoWidget()
+        self.video.setAccessibleName("Picture")
+        self.video.setToolTip(f"Double-click: fullscreen ({keys.FULLSCREEN})")
+        self.video.installEventFilter(self)
+        self.cover = CoverView()
+        self.problem = ProblemView()
+        for page in (idle, self.video, self.cover, self.problem):
+            self.pages.addWidget(page)
+        self.controls = Controls(self.stage)
+        stage_column = QVBoxLayout(self.stage)
+        stage_column.setContentsMargins(0, 0, 0, 0)
+        stage_column.setSpacing(0)
+        stage_column.addWidget(self.title)
+        stage_column.addWidget(self.pages, 1)
+        stage_column.addWidget(self.controls)
+        self._row = QHBoxLayout(self)
+        self._row.setContentsMargins(0, 0, 0, 0)
+        self._row.addWidget(self.stage, 1)
+
+        self.engine = Engine(self.video, self)
+        player = self.engine.player
+        player.mediaStatusChanged.connect(self._status_changed)
+        player.errorOccurred.connect(self._failed)
+        player.positionChanged.connect(self._position_changed)
+        player.durationChanged.connect(self._duration_changed)
+        player.playbackStateChanged.connect(self._state_changed)
+        player.hasVideoChanged.connect(self._has_video_changed)
+        self.engine.audio.mutedChanged.connect(self.controls.show_muted)
+        self.engine.audio.volumeChanged.connect(self._volume_shown)
+        self.engine.audio.setVolume(self._volume_before_mute / 100)
+        self.controls.show_volume(self._volume_before_mute)
+        c = self.controls
+        c.playPauseClicked.connect(self.play_pause)
+        c.nextClicked.connect(self.play_next)
+        c.previousClicked.connect(self.play_previous)
+        c.muteClicked.connect(self.toggle_mute)
+        c.volumeChanged.connect(self.set_volume)
+        c.speedChanged.connect(player.setPlaybackRate)
+        c.fullscreenClicked.connect(self.toggle_fullscreen)
+        c.seek_bar.seekRequested.connect(self.seek_to)
+        self._add_keys()
+
+    def _add_keys(self) -> None:
+        # On the stage, for its window: they work wherever the focus is while the player
+        # shows (a line edit keeps its own keys), and in fullscreen, where the stage is
+        # the window. Hidden, the player takes no keys from the other tabs.
+        for key, handler in (
+                (keys.PLAY_PAUSE, self.play_pause), (keys.BACK, self.skip_back),
+                (keys.FORWARD, self.skip_forward), (keys.BACK_LONG, self.skip_back_long),
+                (keys.FORWARD_LONG, self.skip_forward_long), (keys.VOLUME_UP, self.volume_up),
+                (keys.VOLUME_DOWN, self.volume_down), (keys.MUTE, self.toggle_mute),
+                (keys.NEXT, self.play_next), (keys.PREVIOUS, self.play_previous),
+                (keys.FULLSCREEN, self.toggle_fullscreen),
+                (keys.LEAVE_FULLSCREEN, self.leave_fullscreen)):
+            shortcut = QShortcut(QKeySequence(key), self.stage)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(handler)
+
+    # -- opening -------------------------------------------------------------------------------
+    def play_video(self, video_id: int) -> None:
+        """Play the library's video (its file, title, channel, cover, saved position)."""
+        self._reader.submit(playback.item_for_video, video_id, self._paths.thumbnails,
+                            done=self._video_read, latest=READ_KEY)
+
+    def play_file(self, path: str) -> None:
+        """Play any local file; as the library's video when the library knows the path."""
+        self._reader.submit(playback.item_for_file, path, self._paths.thumbnails,
+                            done=self.open_item, latest=READ_KEY)
+
+    def play_entry(self, entry: Entry | None) -> None:
+        if isinstance(entry, int):
+            self.play_video(entry)
+        elif isinstance(entry, str):
+            self.play_file(entry)
+
+    def _video_read(self, item: PlayItem | None) -> None:
+        if self._closed:
+            return
+        if item is None:
+            self._leave_current()
+            self.item = None
+            self.title.setText("")
+            self._show_problem(problems.no_file())
+            return
+        self.open_item(item)
+
+    def open_item(self, item: PlayItem) -> None:
+        if self._closed:  # an answer that arrived after the player was closed
+            return
+        self._leave_current()
+        self.item = item
+        self.title.setText(f"{item.title} — {item.channel}" if item.channel else item.title)
+        self.title.setToolTip(item.path)
+        self.controls.show_time(0, 0)
+        self.controls.seek_bar.set_duration(0)
+        self.nowPlaying.emit(item)
+        if item.missing:
+            self._show_problem(problems.missing(item.path))
+            self.memory.missing(item)
+            return
+        self.memory.opened(item)
+        self._resume_ms = int(item.resume_at * 1000)
+        self.cover.show_cover(item.title, item.channel, None)
+        if item.cover:
+            self._reader.submit(load_cover, item.cover, done=self._cover_loaded,
+                                latest="player-cover")
+        self.pages.setCurrentIndex(PICTURE)
+        self.engine.open(item.path)
+        self.engine.player.play()
+
+    def _cover_loaded(self, image) -> None:
+        if self.item is not None and image is not None:
+            self.cover.show_cover(self.item.title, self.item.channel, image)
+
+    def _leave_current(self) -> None:
+        """Before another file: remember where this one was."""
+        if self.item is not None and self.pages.currentIndex() in (PICTURE, COVER):
+            self.memory.save(self.item, self.engine.player.position() / 1000)
+        self.engine.clear()
+
+    def _show_problem(self, sentence: str) -> None:
+        self.engine.clear()
+        self.problem.setText(sentence)
+        self.pages.setCurrentIndex(PROBLEM)
+        self.controls.show_playing(False)
+
+    # -- what QtMultimedia says ----------------------------------------------------------------
+    def _status_changed(self, status: QMediaPlayer.MediaStatus) -> None:
+        if self.item is None:
+            return
+        if status == Status.LoadedMedia:
+            if self._resume_ms > 0:
+                self.engine.player.setPosition(self._resume_ms)
+                self._resume_ms = 0
+            self._apply_tracks()
+        elif status == Status.InvalidMedia:
+            self._show_problem(problems.cannot_play(
+                self.item.path, self.engine.player.error(), self.engine.player.errorString()))
+        elif status == Status.EndOfMedia:
+            self.memory.finished(self.item)
+            if self._settings.get("autoplay_next"):
+                self.play_entry(self.queue.next())
+
+    def _failed(self, error: QMediaPlayer.Error, detail: str) -> None:
+        if self.item is not None and error != QMediaPlayer.Error.NoError:
+            self._show_problem(problems.cannot_play(self.item.path, error, detail))
+
+    def _has_video_changed(self, has_video: bool) -> None:
+        if self.pages.currentIndex() in (PICTURE, COVER):
+            self.pages.setCurrentIndex(PICTURE if has_video else COVER)
+
+    def _position_changed(self, ms: int) -> None:
+        duration = self.engine.player.duration()
+        self.controls.show_time(ms, duration)
+        if self.item is not None and self.pages.currentIndex() in (PICTURE, COVER):
+            self.memory.playing_at(self.item, ms / 1000, duration / 1000 if duration > 0
+                                   else self.item.duration)
+
+    def _duration_changed(self, ms: int) -> None:
+        self.controls.seek_bar.set_duration(ms)
+        self.controls.show_time(self.engine.player.position(), ms)
+
+    def _state_changed(self, state: QMediaPlayer.PlaybackState) -> None:
+        self.controls.show_playing(state == State.PlayingState)
+        if state == State.PausedState and self.item is not None \
+                and self.pages.currentIndex() in (PICTURE, COVER):
+            self.memory.save(self.item, self.engine.player.position() / 1000)
+
+    # -- tracks: put back what was chosen for this video -------------------------------------
+    def _apply_tracks(self) -> None:
+        assert self.item is not None
+        player = self.engine.player
+        audio = self.item.tracks.get("audio")
+        if audio is not None and 0 <= audio < len(player.audioTracks()):
+            player.setActiveAudioTrack(audio)
+        subtitle = self.item.tracks.get("subtitle")
+        if subtitle is not None and -1 <= subtitle < len(player.subtitleTracks()):
+            player.setActiveSubtitleTrack(subtitle)
+
+    def choose_track(self, kind: str, index: int) -> None:
+        """A track picked from a menu: used now, and remembered for this video."""
+        if kind == "audio":
+            self.engine.player.setActiveAudioTrack(index)
+        elif kind == "subtitle":
+            self.engine.player.setActiveSubtitleTrack(index)
+        else:
+            raise ValueError(f"{kind!r} is not a kind of track (audio or subtitle).")
+        if self.item is not None:
+            self.memory.track_chosen(self.item, kind, index)
+
+    # -- what a person does ----------------------------------------------------------------------
+    def play_pause(self) -> None:
+        if self.item is None or self.pages.currentIndex() not in (PICTURE, COVER):
+            return
+        player = self.engine.player
+        if player.playbackState() == State.PlayingState:
+            player.pause()
+        else:
+            player.play()
+
+    def seek_to(self, ms: int) -> None:
+        player = self.engine.player
+        if player.isSeekable():
+            player.setPosition(max(0, min(int(ms), max(0, player.duration()))))
+
+    def skip(self, delta_ms: int) -> None:
+        self.seek_to(self.engine.player.position() + delta_ms)
+
+    def skip_back(self) -> None:
+        self.skip(-keys.SHORT_SKIP_MS)
+
+    def skip_forward(self) -> None:
+        self.skip(keys.SHORT_SKIP_MS)
+
+    def skip_back_long(self) -> None:
+        self.skip(-keys.LONG_SKIP_MS)
+
+    def skip_forward_long(self) -> None:
+        self.skip(keys.LONG_SKIP_MS)
+
+    def set_volume(self, percent: int) -> None:
+        self.engine.audio.setVolume(max(0, min(100, percent)) / 100)
+        if percent > 0:
+            self.engine.audio.setMuted(False)
+
+    def _volume_shown(self, volume: float) -> None:
+        self.controls.show_volume(round(volume * 100))
+
+    def volume_up(self) -> None:
+        self.set_volume(self.controls.volume.value() + keys.VOLUME_STEP)
+
+    def volume_down(self) -> None:
+        self.set_volume(self.controls.volume.value() - keys.VOLUME_STEP)
+
+    def toggle_mute(self) -> None:
+        self.engine.audio.setMuted(not self.engine.audio.isMuted())
+
+    def play_next(self) -> None:
+        self.play_entry(self.queue.next())
+
+    def play_previous(self) -> None:
+        self.play_entry(self.queue.previous())
+
+    # -- fullscreen ----------------------------------------------------------------------------
+    @property
+    def fullscreen(self) -> bool:
+        return self.stage.isWindow()
+
+    def toggle_fullscreen(self) -> None:
+        if self.fullscreen:
+            self.leave_fullscreen()
+        else:
+            self._row.removeWidget(self.stage)
+            self.stage.setWindowFlags(Qt.WindowType.Window)
+            self.stage.showFullScreen()
+            self.stage.setFocus()
+
+    def leave_fullscreen(self) -> None:
+        if not self.fullscreen:
+            return
+        self.stage.setWindowFlags(Qt.WindowType.Widget)
+        self._row.insertWidget(0, self.stage, 1)
+        self.stage.showNormal()
+        self.stage.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.video and event.type() == QEvent.Type.MouseButtonDblClick:
+            self.toggle_fullscreen()
+            return True
+        return super().eventFilter(watched, event)
+
+    # -- the end -------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Save where the video was, then let go of QtMultimedia safely. The widget plays
+        nothing afterwards."""
+        if self._closed:
+            return
+        self.leave_fullscreen()
+        if self.item is not None and self.pages.currentIndex() in (PICTURE, COVER):
+            self.memory.save(self.item, self.engine.player.position() / 1000)
+        self.item = None
+        self._closed = True
+        self.engine.release()
