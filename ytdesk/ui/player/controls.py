@@ -5,8 +5,7 @@ player widget does it."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton,
-                               QWidget)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
 from ytdesk.ui import format as fmt
 from ytdesk.ui.actions import with_shortcut
@@ -79,8 +78,8 @@ class Controls(QWidget):
 
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 4, 6, 4)
-        for widget in (self.previous_button, self.play_button, self.next_button):
-            row.addWidget(widget)
+        for button in (self.previous_button, self.play_button, self.next_button):
+            row.addWidget(button)
         row.addWidget(self.seek_bar, 1)
         row.addWidget(self.time_label)
         for widget in (self.mute_button, self.volume, self.speed, self.fullscreen_button):
@@ -122,6 +121,3 @@ class Controls(QWidget):
 
     def _speed_picked(self, index: int) -> None:
         self.speedChanged.emit(float(self.speed.itemData(index)))
-
-    def set_speed(self, speed: float) -> None:
-        self.speed.setCurrentIndex(SPEEDS.index(speed) if speed in SPEEDS else SPEEDS.index(1.0))

@@ -36,7 +36,7 @@ class Engine(QObject):
         self.player.pause()
         self.player.setSource(QUrl())
         self.player.setAudioOutput(None)  # type: ignore[arg-type]  # None detaches it
-        self.player.setVideoOutput(None)
+        self.player.setVideoOutput(None)  # type: ignore[arg-type]  # None detaches it
         self.audio.deleteLater()
         self.player.deleteLater()
         self.deleteLater()

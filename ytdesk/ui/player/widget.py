@@ -31,7 +31,7 @@ Status = QMediaPlayer.MediaStatus
 State = QMediaPlayer.PlaybackState
 IDLE_TEXT = ("Nothing is playing.\n\nDouble-click a video in Channels, or a finished "
              "download, to play it here.")
-IDLE, PICTURE, COVER, PROBLEM = range(4)
+PICTURE, COVER, PROBLEM = range(1, 4)  # the pages; 0 says nothing is playing
 READ_KEY = "player-open"
 
 
@@ -198,6 +198,8 @@ class PlayerWidget(QWidget):
         if self.item is None:
             return
         if status == Status.LoadedMedia:
+            # Sound only: hasVideoChanged does not fire for a value that stays False.
+            self._has_video_changed(self.engine.player.hasVideo())
             if self._resume_ms > 0:
                 self.engine.player.setPosition(self._resume_ms)
                 self._resume_ms = 0
@@ -322,6 +324,7 @@ class PlayerWidget(QWidget):
             self._row.removeWidget(self.stage)
             self.stage.setWindowFlags(Qt.WindowType.Window)
             self.stage.showFullScreen()
+            self.stage.activateWindow()  # its keys (Esc) work at once
             self.stage.setFocus()
 
     def leave_fullscreen(self) -> None:
@@ -330,6 +333,7 @@ class PlayerWidget(QWidget):
         self.stage.setWindowFlags(Qt.WindowType.Widget)
         self._row.insertWidget(0, self.stage, 1)
         self.stage.showNormal()
+        self.activateWindow()
         self.stage.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
