@@ -15,15 +15,13 @@ _.sortIndicator  # ui/job_header.py: a QStyleOptionHeader field the style reads
 _.Meta  # core/models.py and migrations/001: a model's options
 _.legacy_table_names  # core/models.py: table names in snake_case
 _.indexes  # core/models.py and migrations/001: the models' unique indexes
-# Columns of the schema (migrations/001) that the channel sync and the player will read:
-# removing them is a migration, not a clean-up.
+# Columns of the schema (migrations/001) that the channel sync will read: removing them is
+# a migration, not a clean-up.
 _.subscribed  # Channel
 _.channel_ref  # Video
-_.play_position  # Video
 _.seen_at  # SubscriptionEntry: written by keyword, when a listing first showed the video
 # Issue 9's parts being built alongside (retention, cleanup, the channel browser) read
 # these; each goes when the part that reads it is merged.
-_.thumbnails  # Paths
 _.set_favourite  # core/video_actions.py
 _.forget_deletion  # core/video_actions.py
 

@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self.jobs = JobPanel(manager, self.reader, paths, settings)
         self.jobs.message.connect(self.say)
         self.jobs.totalsChanged.connect(self._show_totals)
+        self.jobs.playRequested.connect(self.play_file)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Areas")
         self.tabs.tabBar().setAccessibleName("Areas")
