@@ -217,9 +217,12 @@ def test_a_corrupt_file_says_it_cannot_be_played(files, make_player, qtbot):
     assert player.problem.text() == (
         "“Broken [pm4].mp4” cannot be played: it is damaged or not a video or sound file. "
         "Download it again, or open it in another player.")
+    assert not player.controls.play_button.isEnabled()  # a button that would do nothing
+    assert not player.controls.seek_bar.isEnabled()
     player.play_file(str(files["mp4"]))  # and the next file plays as ever
     wait_playing(qtbot, player)
     assert player.pages.currentIndex() == PICTURE
+    assert player.controls.play_button.isEnabled() and player.controls.seek_bar.isEnabled()
 
 
 def test_a_video_without_a_file_says_to_download_it_first(make_player, qtbot):

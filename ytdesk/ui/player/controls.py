@@ -51,6 +51,10 @@ class Controls(QWidget):
         self.time_label.setObjectName("playerTime")
         self.time_label.setAccessibleName("Time")
         self.time_label.setTextFormat(Qt.TextFormat.PlainText)
+        # As wide as an hour-long time: the bar does not twitch as the digits change.
+        self.time_label.setMinimumWidth(
+            self.time_label.fontMetrics().horizontalAdvance("0:00:00 / 0:00:00"))
+        self.time_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.mute_button = self._button(
             style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume), "Mute",
             "Mute or unmute", keys.MUTE, self.muteClicked)
@@ -96,6 +100,11 @@ class Controls(QWidget):
         return button
 
     # -- showing state ------------------------------------------------------------------------
+    def set_playable(self, playable: bool) -> None:
+        """Nothing to play (yet, or a file that cannot be): its buttons would do nothing."""
+        for widget in (self.play_button, self.seek_bar, self.speed):
+            widget.setEnabled(playable)
+
     def show_playing(self, playing: bool) -> None:
         pixmap = (QStyle.StandardPixmap.SP_MediaPause if playing
                   else QStyle.StandardPixmap.SP_MediaPlay)

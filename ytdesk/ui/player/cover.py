@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 COVER_SIZE = QSize(480, 270)
+TEXT_WIDTH = 620
 
 
 def placeholder(size: QSize = COVER_SIZE) -> QPixmap:
@@ -76,5 +77,10 @@ class ProblemView(QLabel):
         self.setAccessibleName("Why this cannot play")
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setContentsMargins(40, 0, 40, 0)
         self.setStyleSheet("font-size: 15px;")
+
+    def resizeEvent(self, event) -> None:
+        # A readable line (about 70 characters), centred, however wide the window is.
+        side = max(40, (event.size().width() - TEXT_WIDTH) // 2)
+        self.setContentsMargins(side, 0, side, 0)
+        super().resizeEvent(event)

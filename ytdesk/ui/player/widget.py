@@ -107,6 +107,7 @@ class PlayerWidget(QWidget):
         c.speedChanged.connect(player.setPlaybackRate)
         c.fullscreenClicked.connect(self.toggle_fullscreen)
         c.seek_bar.seekRequested.connect(self.seek_to)
+        self.controls.set_playable(False)  # nothing to play yet
         self._add_keys()
 
     def _add_keys(self) -> None:
@@ -174,6 +175,7 @@ class PlayerWidget(QWidget):
             self._reader.submit(load_cover, item.cover, done=self._cover_loaded,
                                 latest="player-cover")
         self.pages.setCurrentIndex(PICTURE)
+        self.controls.set_playable(True)
         self.engine.open(item.path)
         self.engine.player.play()
 
@@ -192,6 +194,7 @@ class PlayerWidget(QWidget):
         self.problem.setText(sentence)
         self.pages.setCurrentIndex(PROBLEM)
         self.controls.show_playing(False)
+        self.controls.set_playable(False)
 
     # -- what QtMultimedia says ----------------------------------------------------------------
     def _status_changed(self, status: QMediaPlayer.MediaStatus) -> None:
