@@ -205,15 +205,10 @@ def test_an_empty_list_says_how_to_start_and_a_search_says_what_found_nothing(qu
                     timeout=5_000)
 
 
-def test_channels_say_plainly_that_they_are_coming(window):
-    tabs = window.tabs
-    assert tabs.tabText(1) == "Channels"
-    assert "coming in a later version" in tabs.widget(1).text()
-
-
 def test_the_player_tab_says_how_to_play_something(window, qtbot):
     tabs = window.tabs
-    assert tabs.tabText(2) == "Player"
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Downloads", "Channels", "Player"]
+    assert tabs.widget(1) is window.channels_page  # the channel browser (its own tests)
     assert window._player is None  # made when first opened: not part of the first frame
     tabs.setCurrentIndex(2)
     idle = window.player.findChild(QLabel, "playerIdle")

@@ -27,6 +27,7 @@ from .paused_banner import PausedBanner
 if TYPE_CHECKING:
     from ytdesk.jobs.preview_task import PreviewService
 
+    from .channel_browser import ChannelBrowser
     from .cleanup_dialog import CleanupDialog
     from .player import PlayerWidget
 
@@ -38,23 +39,6 @@ BUSY_NOTE = "Library busy: waiting for another program to let go of it"
 BUSY_DETAIL = ("Another program is writing to ytdesk's library (a backup tool, a database "
                "browser, or another ytdesk). What you add or change waits and is saved as "
                "soon as it lets go; downloads go on.")
-# Until the channel browser exists, its tab says so plainly, and says what already works
-# instead.
-COMING = {
-    "Channels": "Channels are coming in a later version of ytdesk: follow a channel and "
-                "ytdesk keeps its new videos downloaded.\n\nToday, paste or drop a channel's "
-                "address to download all of its videos now.",
-}
-
-
-def _coming_page(text: str) -> QLabel:
-    label = QLabel(text, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
-    label.setObjectName("comingSoon")
-    label.setStyleSheet("color: palette(placeholder-text); font-size: 15px;")
-    label.setContentsMargins(40, 0, 40, 0)
-    return label
-
-
 class MainWindow(QMainWindow):
     def __init__(self, manager: JobManager, settings: Settings, paths: Paths):
         super().__init__()
@@ -107,9 +91,13 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Areas")
         self.tabs.tabBar().setAccessibleName("Areas")
         self.tabs.addTab(self.jobs, icons.icon("running"), "Downloads")
-        for title, text in COMING.items():
-            index = self.tabs.addTab(_coming_page(text), title)
-            self.tabs.setTabToolTip(index, f"{title}: coming in a later version")
+        # The channel browser is made when its tab is first opened: the first frame does
+        # not need it (its modules and the network's take ~12 ms to import).
+        self._browser: ChannelBrowser | None = None
+        self.channels_page = QWidget()
+        self._channels_layout = QVBoxLayout(self.channels_page)
+        self._channels_layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self.channels_page, "Channels")
         # The player is made when it is first needed: QtMultimedia's start (its FFmpeg
         # libraries) stays out of the first frame.
         self._player: PlayerWidget | None = None
@@ -264,6 +252,25 @@ class MainWindow(QMainWindow):
         self.subscription_dialog = edit_subscription(self, self.manager,
                                                      url=checked.url if checked.ok else "")
 
+    # -- the channel browser --------------------------------------------------------------------
+    @property
+    def browser(self) -> ChannelBrowser:
+        if self._browser is None:
+            from .channel_browser import ChannelBrowser
+
+            self._browser = ChannelBrowser(self.manager, self.reader, self.paths, self.settings)
+            self._browser.message.connect(self.say)
+            # A video opened in the browser plays here, the rest of its list after it.
+            self._browser.videoActivated.connect(self._play_from_browser)
+            self._channels_layout.addWidget(self._browser)
+        return self._browser
+
+    def _tab_opened(self, index: int) -> None:
+        if self.tabs.widget(index) is self.channels_page and self._browser is None:
+            self.browser.show()  # made now, shown with its page
+        elif self.tabs.widget(index) is self.player_page:
+            self.player.stage.setFocus()  # its keys work at once
+
     # -- other windows ----------------------------------------------------------------------------
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog
@@ -379,17 +386,30 @@ class MainWindow(QMainWindow):
             from .player import PlayerWidget
 
             self._player = PlayerWidget(self.manager, self.reader, self.paths, self.settings)
+            self._player.watched.connect(self._video_watched)
             self._player_layout.addWidget(self._player)
         return self._player
-
-    def _tab_opened(self, index: int) -> None:
-        if self.tabs.widget(index) is self.player_page:
-            self.player.stage.setFocus()  # its keys work at once
 
     def play_video(self, video_id: int) -> None:
         """Play the library's video in the Player tab."""
         self.tabs.setCurrentWidget(self.player_page)
         self.player.play_video(video_id)
+
+    def _play_from_browser(self, video_id: int) -> None:
+        """The browser's video, then the downloaded ones after it in that list (as far as
+        the list has been read)."""
+        videos = self.browser.videos
+        start = videos.row_of(video_id) or 0
+        following = [card.id for row in range(start, videos.rowCount())
+                     if (card := videos.card(row)) is not None
+                     and (card.downloaded or card.id == video_id)]
+        self.player.queue_list(following)
+        self.play_video(video_id)
+
+    def _video_watched(self, video_id: int) -> None:
+        if self._browser is not None:  # its unwatched counts and the video's card
+            self._browser.videos.reload_cards([video_id])
+            self._browser.reload_soon()
 
     def play_file(self, path: str) -> None:
         """Play a local file in the Player tab (as the library's video if it knows it)."""
@@ -406,6 +426,8 @@ class MainWindow(QMainWindow):
         if self._player is not None:  # where it was is saved; QtMultimedia let go safely
             self._player.shutdown()
         self.save_state()
+        if self._browser is not None:
+            self._browser.close_down()
         super().closeEvent(event)
 
     def may_close(self) -> bool:

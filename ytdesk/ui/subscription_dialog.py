@@ -57,6 +57,7 @@ def edit_subscription(parent: QWidget, manager: JobManager, followed: Followed |
     """Open the dialog (window-modal, not waiting for it) to follow `url` or, with
     `followed`, to change that subscription; it saves and closes itself."""
     dialog = SubscriptionDialog(manager, followed, url, parent)
+    dialog.finished.connect(dialog.deleteLater)  # closed is gone: none pile up on the window
     dialog.open()
     return dialog
 

@@ -7,6 +7,8 @@ it saves where the video was and releases QtMultimedia safely (Engine.release)."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtMultimedia import QMediaPlayer
@@ -142,6 +144,11 @@ class PlayerWidget(QWidget):
             self.play_video(entry)
         elif isinstance(entry, str):
             self.play_file(entry)
+
+    def queue_list(self, entries: Sequence[Entry]) -> None:
+        """Play these in order next (a list opened at its first entry)."""
+        if isinstance(self.queue, ListQueue):
+            self.queue.replace(entries)
 
     def _video_read(self, item: PlayItem | None) -> None:
         if self._closed:
