@@ -13,6 +13,7 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtTest import QTest
 from support import job, wait_until_idle
 
+from ytdesk.core import library
 from ytdesk.core.chapters import Chapter, Segment, chapters_of, segments_of, skipped_notice
 from ytdesk.core.models import Video
 from ytdesk.ui.player.chapters import ChapterList
@@ -70,6 +71,17 @@ def test_chapters_and_segments_from_a_real_downloads_info_json(site, home, one_a
         (6, 7, "The main part"), (7, 8.5, "Self-promotion (SponsorBlock)"), (8.5, 10, "Questions")]
     assert chapters[2].title == "[SponsorBlock]: Sponsor"
     assert segments_of(info) == [Segment("sponsor", 4.0, 6.0), Segment("selfpromo", 7.0, 8.5)]
+
+    # New metadata from the site later (a refresh: the site's chapters, of the uncut
+    # video) keeps the chapters of the file.
+    fresh = {**json.loads(info), "title": "Marked talk, renamed",
+             "chapters": [{"start_time": s, "end_time": e, "title": t}
+                          for s, e, t in TALK_CHAPTERS]}
+    assert library.upsert_videos([fresh]).updated == 1
+    row = Video.get(Video.filepath == str(path))
+    assert row.title == "Marked talk, renamed"
+    assert chapters_of(row.info_json) == chapters
+    assert segments_of(row.info_json) == segments_of(info)
 
 
 def test_segments_cut_out_of_the_file_are_not_there_to_skip(site, home, one_at_a_time, qtbot,
