@@ -159,6 +159,15 @@ def test_the_chapter_list_seeks_on_click_and_enter(chapter_list, qtbot):
     assert asked.args == [60_000]
 
 
+def test_chapter_titles_line_up_when_times_differ_in_length(qtbot):
+    shown = ChapterList()
+    qtbot.addWidget(shown)
+    shown.set_chapters([Chapter(0, 600, "Start"), Chapter(600, 4000, "Middle"),
+                        Chapter(4000, 4100, "End")])
+    assert [shown.item(n).text() for n in range(3)] == [
+        "\u2007\u2007\u20070:00   Start", "\u2007\u200710:00   Middle", "1:06:40   End"]
+
+
 def test_the_chapter_playing_now_is_bold(chapter_list):
     chapter_list.set_position(45_000)
     assert [chapter_list.item(n).font().bold() for n in range(3)] == [False, True, False]

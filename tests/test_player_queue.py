@@ -130,6 +130,22 @@ def test_shuffle_with_repeat_all_plays_all_before_any_repeats(qtmodeltester):
     assert sorted(played[:5]) == list("abcde") and sorted(played[5:]) == list("abcde")
 
 
+def test_a_list_double_clicked_while_shuffled_starts_with_that_one(qtmodeltester):
+    model = QueueModel(queue=PlayQueue(random.Random(5)))
+    model.set_shuffle(True)
+    assert title(model.replace(videos(*"abcdef"), start_at=4)) == "e"
+    assert titles(model)[0] == "e" and sorted(titles(model)) == list("abcdef")
+    model.set_shuffle(False)
+    assert titles(model) == list("abcdef") and model.current_row() == 4
+    qtmodeltester.check(model)
+
+
+def test_previous_restarts_the_item_once_a_few_seconds_played(model):
+    assert model.restarts_instead(0)  # nothing before the first: restart it
+    model.next()
+    assert not model.restarts_instead(2_999) and model.restarts_instead(3_000)
+
+
 def test_items_queued_while_shuffled_keep_their_place_when_unshuffled(qtmodeltester):
     model = QueueModel(queue=PlayQueue(random.Random(1)))
     model.replace(videos("a", "b", "c"), 1)
@@ -152,6 +168,13 @@ def test_dragged_rows_move_through_the_models_mime_data(model):
     assert model.dropMimeData(back, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
     assert titles(model) == ["c", "b", "d", "a"]
     assert title(model.next()) is None  # a is last now
+
+
+def test_qlistviews_own_internal_move_goes_through_move_row(model):
+    # QListView moves a dragged row with moveRow(parent, row, parent, before_row).
+    assert model.moveRow(QModelIndex(), 0, QModelIndex(), 3)
+    assert titles(model) == ["b", "c", "a", "d"] and title(model.current()) == "a"
+    assert not model.moveRow(QModelIndex(), 1, QModelIndex(), 2)  # onto itself: no move
 
 
 def test_a_drop_onto_an_item_or_as_a_copy_is_refused(model):

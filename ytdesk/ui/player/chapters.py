@@ -16,6 +16,7 @@ from ytdesk.core.chapters import Chapter
 from ytdesk.ui import format as fmt
 
 StartRole = Qt.ItemDataRole.UserRole + 1
+FIGURE_SPACE = "\u2007"
 
 
 class ChapterList(QListWidget):
@@ -33,8 +34,11 @@ class ChapterList(QListWidget):
     def set_chapters(self, chapters: list[Chapter]) -> None:
         self.clear()
         self._chapters, self._playing = list(chapters), -1
-        for chapter in self._chapters:
-            item = QListWidgetItem(f"{fmt.duration(chapter.start)}   {chapter.label}")
+        times = [fmt.duration(chapter.start) for chapter in self._chapters]
+        width = max(map(len, times), default=0)
+        for chapter, time in zip(self._chapters, times, strict=True):
+            # Figure spaces (as wide as a digit) line the titles up: 9:59 beside 1:00:00.
+            item = QListWidgetItem(f"{time.rjust(width, FIGURE_SPACE)}   {chapter.label}")
             item.setData(StartRole, chapter.start_ms)
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
                          f"{chapter.label}, at {fmt.duration(chapter.start)}")
