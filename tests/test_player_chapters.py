@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QToolTip
 from support import job, wait_until_idle
 
 from ytdesk.core import library
@@ -272,3 +273,22 @@ def test_a_segment_nearly_over_is_let_play_out(qtbot):
     skipper.update_position(5_800)
     skipper.update_position(4_000)
     assert skips == []
+
+
+# The hover tooltip is a window the offscreen platform cannot raise.
+@pytest.mark.qt_log_ignore(r"This plugin does not support raise\(\)")
+def test_dragging_the_handle_seeks_once_where_it_is_let_go(seek_bar, qtbot):
+    asked: list[int] = []
+    seek_bar.seekRequested.connect(asked.append)
+    seek_bar.set_position(30_000)
+    middle = seek_bar.height() // 2
+    QTest.mousePress(seek_bar, Qt.MouseButton.LeftButton,
+                     pos=QPoint(seek_bar.tick_x(30_000), middle))
+    QTest.mouseMove(seek_bar, QPoint(seek_bar.tick_x(60_000), middle))
+    seek_bar.set_position(31_000)  # the player's ticks do not pull the held handle back
+    QTest.mouseMove(seek_bar, QPoint(seek_bar.tick_x(90_000), middle))
+    assert asked == []  # no seek while dragging
+    assert QToolTip.text() == "1:30  End"  # the time under the pointer, and its chapter
+    QTest.mouseRelease(seek_bar, Qt.MouseButton.LeftButton,
+                       pos=QPoint(seek_bar.tick_x(90_000), middle))
+    assert len(asked) == 1 and asked[0] == pytest.approx(90_000, abs=600)

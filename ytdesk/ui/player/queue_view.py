@@ -10,9 +10,9 @@ the keyboard move.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPainter
-from PySide6.QtWidgets import (QAbstractItemView, QListView, QStyle, QStyledItemDelegate,
-                               QStyleOptionViewItem)
+from PySide6.QtGui import QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QListView, QStyle,
+                               QStyledItemDelegate, QStyleOptionViewItem)
 
 from ytdesk.ui import format as fmt
 from ytdesk.ui.player.queue_model import DurationRole, IsCurrentRole, QueueModel
@@ -31,30 +31,34 @@ class QueueDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        length = fmt.duration(index.data(DurationRole))
-        if not length:
-            super().paint(painter, option, index)
-            return
-        width = option.fontMetrics.horizontalAdvance(length) + 12
-        title = QStyleOptionViewItem(option)
-        rect = option.rect
-        title.rect = rect.adjusted(0, 0, -width, 0)
-        # The background and selection across the whole row, then the title beside the length.
-        background = QStyleOptionViewItem(option)
-        self.initStyleOption(background, index)
-        background.text = ""
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter,
-                              option.widget)
-        super().paint(painter, title, index)
-        selected = option.state & QStyle.StateFlag.State_Selected
-        palette = option.palette
+        row = QStyleOptionViewItem(option)
+        self.initStyleOption(row, index)
+        style = row.widget.style() if row.widget else QApplication.style()
+        title, length = row.text, fmt.duration(index.data(DurationRole))
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, row, row.widget)
+        # The row's background, selection and focus across its whole width, then the title
+        # (elided) beside the length.
+        row.text = ""
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, row, painter, row.widget)
+        room = row.fontMetrics.horizontalAdvance(length) + 12 if length else 0
+        # The margin CE_ItemViewItem gives its own text.
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, row.widget) + 1
+        text_rect = text_rect.adjusted(margin, 0, -margin - room, 0)
+        selected = bool(row.state & QStyle.StateFlag.State_Selected)
         painter.save()
-        painter.setPen(palette.highlightedText().color() if selected
-                       else palette.placeholderText().color())
-        painter.drawText(rect.adjusted(0, 0, -6, 0),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, length)
+        painter.setFont(row.font)
+        elided = QFontMetrics(row.font).elidedText(title, Qt.TextElideMode.ElideRight,
+                                                   text_rect.width())
+        style.drawItemText(painter, text_rect,
+                           Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                           row.palette, True, elided,
+                           QPalette.ColorRole.HighlightedText if selected
+                           else QPalette.ColorRole.Text)
+        if length:
+            painter.setPen(row.palette.highlightedText().color() if selected
+                           else row.palette.placeholderText().color())
+            painter.drawText(row.rect.adjusted(0, 0, -6, 0),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, length)
         painter.restore()
 
 
