@@ -113,3 +113,8 @@ def test_names_for_tracks_with_little_to_go_on():
                         Track("en", "English"), Track("fr", "français", "Français")]) == \
         ["Track 1", "Commentary", "English (1)", "English (2)", "Français"]
     assert TrackChoice.from_text("not json") is None and TrackChoice.from_text(None) is None
+    assert TrackChoice.from_text("2") is None  # an index, as remembered before
+    kept = {"audio": TrackChoice("de", "Director's commentary").to_dict(),
+            "subtitle": OFF.to_dict()}
+    assert TrackChoice.from_dict(kept["audio"]) == TrackChoice("de", "Director's commentary")
+    assert TrackChoice.from_dict(kept["subtitle"]) == OFF

@@ -8,7 +8,8 @@ Public API:
   commentary", "Track 3" for a track with neither; repeated names are numbered.
 - `TrackChoice(language, title, off=False)` and `OFF`: a choice as it is remembered (per
   video), by language and title rather than by index, since the same language can sit at
-  another index in another file; `to_text()` / `TrackChoice.from_text()` for storage.
+  another index in another file; `to_text()` / `TrackChoice.from_text()` (or `to_dict()` /
+  `from_dict()`, to keep it inside a JSON of one's own) for storage.
 - `choice_of(tracks, index)`: the choice for index (-1 = subtitles off).
 - `index_of(tracks, choice)`: the index to restore: the track with that language and title,
   else the first in that language, else None (the file's default stays); -1 for OFF.
@@ -36,20 +37,27 @@ class TrackChoice:
     title: str = ""
     off: bool = False
 
+    def to_dict(self) -> dict[str, str | bool]:
+        return {"language": self.language, "title": self.title, "off": self.off}
+
     def to_text(self) -> str:
-        return json.dumps({"language": self.language, "title": self.title, "off": self.off})
+        return json.dumps(self.to_dict())
 
     @classmethod
-    def from_text(cls, text: str | None) -> TrackChoice | None:
-        """The remembered choice; None for nothing or anything unreadable."""
-        try:
-            data = json.loads(text) if text else None
-        except ValueError:
-            return None
+    def from_dict(cls, data: object) -> TrackChoice | None:
+        """The remembered choice; None for anything else (an index stored by an older
+        version included)."""
         if not isinstance(data, dict):
             return None
         return cls(str(data.get("language") or ""), str(data.get("title") or ""),
                    bool(data.get("off")))
+
+    @classmethod
+    def from_text(cls, text: str | None) -> TrackChoice | None:
+        try:
+            return cls.from_dict(json.loads(text) if text else None)
+        except ValueError:
+            return None
 
 
 OFF = TrackChoice(off=True)
