@@ -10,6 +10,9 @@ _.columnCount  # ui/models/job_table.py: QAbstractItemModel, asked by the views
 _.paintSection  # ui/job_header.py: QHeaderView, for each section it paints
 _.textAlignment  # ui/job_header.py: a QStyleOptionHeader field the style reads
 _.sortIndicator  # ui/job_header.py: a QStyleOptionHeader field the style reads
+_.supportedDropActions  # ui/player/queue_model.py: asked by the queue view's drag and drop
+_.supportedDragActions  # ui/player/queue_model.py: asked by the queue view's drag and drop
+_.mimeTypes  # ui/player/queue_model.py: asked by the queue view's drag and drop
 
 # -- peewee reads these: a model's Meta, and columns set by keyword (update(updated_at=...)) --
 _.Meta  # core/models.py and migrations/001: a model's options

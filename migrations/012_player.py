@@ -2,8 +2,9 @@
 
 - video.play_count: how many times it was started in the player.
 - video.last_played_at: when it was last started (a "recently played" order).
-- video.tracks: JSON, the subtitle and audio track chosen for it ({"subtitle": 1,
-  "audio": 0}; -1 is "subtitles off"), put back when it is played again.
+- video.tracks: JSON, the audio and subtitle track chosen for it, by language and title
+  ({"audio": {"language": "de", "title": ""}, "subtitle": {"off": true, ...}}), put back
+  when it is played again.
 
 Columns are added with ALTER TABLE: peewee would rebuild the table and lose the search
 index's triggers. Rolling back keeps their values in a table of their own (an older ytdesk

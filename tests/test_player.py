@@ -6,7 +6,9 @@ switches and whenever it is closed."""
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
+from pathlib import Path
 
 import pytest
 import shiboken6
@@ -17,9 +19,9 @@ from PySide6.QtWidgets import QApplication
 
 from ytdesk.core import playback
 from ytdesk.core.models import Video
+from ytdesk.core.play_queue import QueueItem, RepeatMode
 from ytdesk.jobs.reader import Reader
 from ytdesk.ui.player import PlayerWidget
-from ytdesk.ui.player.queue import ListQueue
 from ytdesk.ui.player.widget import COVER, PICTURE, PROBLEM
 
 Status = QMediaPlayer.MediaStatus
@@ -44,8 +46,8 @@ def reader(qtbot):
 def make_player(manager, reader, home, qtbot):
     made: list[PlayerWidget] = []
 
-    def make(queue=None) -> PlayerWidget:
-        player = PlayerWidget(manager, reader, home.paths, home.settings, queue)
+    def make() -> PlayerWidget:
+        player = PlayerWidget(manager, reader, home.paths, home.settings)
         qtbot.addWidget(player, before_close_func=_shut)
         player.resize(800, 500)
         player.show()
@@ -233,17 +235,47 @@ def test_a_video_without_a_file_says_to_download_it_first(make_player, qtbot):
     assert player.problem.text() == "This video has no file yet: download it first, then play it."
 
 
-# -- tracks --------------------------------------------------------------------------------------
-def test_a_chosen_track_is_remembered_for_the_video(files, make_player, manager, qtbot):
-    video_id = add_video(files["mp4"])
+# -- tracks ----------------------------------------------------------------------------------------
+def test_tracks_are_listed_and_the_choice_comes_back_next_time(files, make_player, manager,
+                                                               qtbot):
+    video_id = add_video(files["tracks"])
     player = make_player()
     player.play_video(video_id)
     wait_playing(qtbot, player)
-    player.choose_track("audio", 0)
-    player.choose_track("subtitle", -1)
-    committed(qtbot, manager, lambda: row(video_id).tracks == '{"audio": 0, "subtitle": -1}')
-    item = playback.item_for_video(video_id)
-    assert item is not None and item.tracks == {"audio": 0, "subtitle": -1}
+    audio, subtitles = player.controls.audio_menu, player.controls.subtitle_menu
+    qtbot.waitUntil(lambda: audio.names() == ["English", "Deutsch"], timeout=WAIT_MS)
+    assert subtitles.names() == ["Off", "English", "Deutsch"]
+    assert player.controls.audio_button.isEnabled()
+    # Chosen from the menus, as a person does.
+    [german] = [a for a in audio.actions() if a.text() == "Deutsch"]
+    german.trigger()
+    [english] = [a for a in subtitles.actions() if a.text() == "English"]
+    english.trigger()
+    media = player.engine.player
+    qtbot.waitUntil(lambda: media.activeAudioTrack() == 1 and media.activeSubtitleTrack() == 0,
+                    timeout=WAIT_MS)
+    committed(qtbot, manager, lambda: "deu" in row(video_id).tracks
+                                      or '"de"' in row(video_id).tracks)
+    committed(qtbot, manager, lambda: "subtitle" in row(video_id).tracks)
+    player.shutdown()
+
+    again = make_player()
+    again.play_video(video_id)
+    wait_playing(qtbot, again)
+    media = again.engine.player
+    qtbot.waitUntil(lambda: media.activeAudioTrack() == 1 and media.activeSubtitleTrack() == 0,
+                    timeout=WAIT_MS)
+    assert again.controls.audio_menu.active() == 1
+    assert again.controls.subtitle_menu.active() == 0
+
+
+def test_a_file_with_one_sound_and_no_subtitles_has_nothing_to_choose(files, make_player,
+                                                                      qtbot):
+    player = make_player()
+    player.play_file(str(files["mp4"]))
+    wait_playing(qtbot, player)
+    assert not player.controls.audio_button.isEnabled()
+    assert not player.controls.subtitle_button.isEnabled()
 
 
 # -- tear-down -----------------------------------------------------------------------------------
@@ -271,14 +303,17 @@ def test_switching_100_times_then_closing_mid_playback_never_hangs(files, manage
 
 
 # -- the keyboard --------------------------------------------------------------------------------
+def queued(*paths) -> list[QueueItem]:
+    return [QueueItem(Path(path).stem, path=str(path)) for path in paths]
+
+
 def test_the_keyboard_drives_the_player(files, make_player, qtbot):
-    queue = ListQueue([str(files["mp4"]), str(files["webm"]), str(files["m4a"])])
-    player = make_player(queue)
-    player.activateWindow()
-    qtbot.waitActive(player)
-    player.play_entry(queue.current())
+    player = make_player()
+    made_active(qtbot, player)
+    player.play_list(queued(files["mp4"], files["webm"], files["m4a"]))
     wait_playing(qtbot, player)
     media, stage = player.engine.player, player.stage
+    stage.setFocus()  # the picture and its controls take the player's keys
 
     qtbot.keyClick(stage, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: media.playbackState() == State.PausedState, timeout=WAIT_MS)
@@ -302,15 +337,20 @@ def test_the_keyboard_drives_the_player(files, make_player, qtbot):
     qtbot.keyClick(stage, Qt.Key.Key_N)
     qtbot.waitUntil(lambda: player.item is not None and player.item.path == str(files["webm"]),
                     timeout=WAIT_MS)
-    qtbot.keyClick(stage, Qt.Key.Key_P)
+    qtbot.keyClick(stage, Qt.Key.Key_P)  # at the start of the webm: the one before it
     qtbot.waitUntil(lambda: player.item is not None and player.item.path == str(files["mp4"]),
                     timeout=WAIT_MS)
+    qtbot.keyClick(stage, Qt.Key.Key_S)
+    assert player.queue.shuffle and player.side.shuffle.isChecked()
+    qtbot.keyClick(stage, Qt.Key.Key_R)
+    assert player.queue.repeat == RepeatMode.ALL
 
     qtbot.keyClick(stage, Qt.Key.Key_F)
     assert player.fullscreen and stage.isFullScreen()
     made_active(qtbot, stage)
+    stage.setFocus()
     qtbot.keyClick(stage, Qt.Key.Key_Escape)
-    assert not player.fullscreen and stage.parent() is player and stage.isVisible()
+    assert not player.fullscreen and stage.isVisible() and player.isAncestorOf(stage)
     made_active(qtbot, player)
     qtbot.mouseDClick(player.video, Qt.MouseButton.LeftButton)
     assert player.fullscreen
@@ -328,8 +368,8 @@ def test_autoplay_plays_the_queue_in_order(files, make_player, home, qtbot):
     assert home.settings.get("autoplay_next") is True  # on unless turned off
     first = add_video(files["mp4"], play_position=8.0, duration=None)  # 2 s from its end
     second = add_video(files["webm"], title="Boats at night")
-    player = make_player(ListQueue([first, second]))
-    player.play_video(first)
+    player = make_player()
+    player.play_list([QueueItem("Boats at sea", first), QueueItem("Boats at night", second)])
     qtbot.waitUntil(lambda: player.item is not None and player.item.video_id == second,
                     timeout=WAIT_MS)
     wait_playing(qtbot, player)
@@ -340,9 +380,61 @@ def test_with_autoplay_off_the_player_stops_at_the_end(files, make_player, home,
     home.settings.set("autoplay_next", False)
     first = add_video(files["mp4"], play_position=8.0, duration=None)
     second = add_video(files["webm"])
-    player = make_player(ListQueue([first, second]))
-    player.play_video(first)
+    player = make_player()
+    assert not player.side.autoplay.isChecked()
+    player.play_list([QueueItem("Boats at sea", first), QueueItem("Boats at night", second)])
     qtbot.waitUntil(lambda: player.engine.player.mediaStatus() == Status.EndOfMedia,
                     timeout=WAIT_MS)
     qtbot.wait(200)
     assert player.item is not None and player.item.video_id == first
+
+
+# -- chapters and SponsorBlock segments ----------------------------------------------------------
+CHAPTERED = json.dumps({"chapters": [
+    {"start_time": 0.0, "end_time": 2.0, "title": "Harbour"},
+    {"start_time": 2.0, "end_time": 4.0, "title": "[SponsorBlock]: Sponsor",
+     "category": "sponsor", "categories": ["sponsor"]},
+    {"start_time": 4.0, "end_time": 7.0, "title": "Open sea"},
+    {"start_time": 7.0, "end_time": 10.0, "title": "Storm"}]})
+
+
+def test_chapters_are_listed_ticked_on_the_seek_bar_and_clicked_to(files, make_player, qtbot):
+    video_id = add_video(files["mp4"], info_json=CHAPTERED)
+    player = make_player()
+    player.play_video(video_id)
+    wait_playing(qtbot, player)
+    listed = player.side.chapters
+    assert player.side.chapters_box.isVisible()
+    assert [listed.item(n).text().split("   ")[1] for n in range(listed.count())] == [
+        "Harbour", "Sponsor (SponsorBlock)", "Open sea", "Storm"]
+    assert len(player.controls.seek_bar.chapter_ticks()) == 3  # none at the very start
+    storm = listed.item(3)
+    qtbot.mouseClick(listed.viewport(), Qt.MouseButton.LeftButton,
+                     pos=listed.visualItemRect(storm).center())
+    media = player.engine.player
+    qtbot.waitUntil(lambda: 7_000 <= media.position() < 8_500, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: listed.item(3).font().bold(), timeout=WAIT_MS)  # playing now
+
+
+def test_a_video_without_chapters_shows_no_chapter_list(files, make_player, qtbot):
+    player = make_player()
+    player.play_file(str(files["mp4"]))
+    wait_playing(qtbot, player)
+    assert not player.side.chapters_box.isVisible()
+
+
+@pytest.mark.parametrize("skip", [True, False])
+def test_a_sponsor_segment_is_skipped_only_when_asked(files, make_player, home, qtbot, skip):
+    home.settings.set("skip_sponsor_segments", skip)
+    video_id = add_video(files["mp4"], info_json=CHAPTERED)
+    player = make_player()
+    player.play_video(video_id)
+    wait_playing(qtbot, player)
+    player.seek_to(1_500)
+    media = player.engine.player
+    qtbot.waitUntil(lambda: media.position() >= 2_300, timeout=WAIT_MS)
+    if skip:
+        assert media.position() >= 4_000  # over the sponsor, at "Open sea"
+        assert player.notice.isVisible() and player.notice.text() == "Skipped sponsor segment"
+    else:
+        assert media.position() < 4_000 and not player.notice.isVisible()

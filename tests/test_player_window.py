@@ -88,7 +88,10 @@ def test_every_control_of_the_player_is_named_and_shows_its_keys(files, window, 
     controls = reachable(player.controls)
     names = [given_name(w) for w in controls]
     assert sorted(names) == sorted(["Previous", "Pause", "Next", "Position", "Mute", "Volume",
-                                    "Playback speed", "Fullscreen"])
+                                    "Playback speed", "Audio track", "Subtitles",
+                                    "Fullscreen"])
+    side = {given_name(w) for w in reachable(player.side)}
+    assert side == {"Shuffle", "Repeat", "Autoplay", "Play queue"}
     for widget in controls:
         assert spoken_name(widget), widget
         if isinstance(widget, QAbstractButton):  # its key, as the platform writes it
@@ -99,6 +102,9 @@ def test_every_control_of_the_player_is_named_and_shows_its_keys(files, window, 
     assert tips["Fullscreen"].endswith("(F)") and "Esc" in tips["Fullscreen"]
     assert "Left/Right" in tips["Position"] and "J/L" in tips["Position"]
     assert "Up/Down" in tips["Volume"]
+    assert tips["Audio track"].endswith("(A)") and tips["Subtitles"].endswith("(C)")
+    side_tips = {given_name(w): w.toolTip() for w in reachable(player.side)}
+    assert side_tips["Shuffle"].endswith("(S)") and side_tips["Repeat"].endswith("(R)")
 
 
 def test_the_seek_bar_volume_and_speed_work_from_the_keyboard(files, window, qtbot):

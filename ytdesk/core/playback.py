@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .chapters import Chapter, Segment, chapters_of, segments_of
 from .clock import now
 from .db import transaction
 from .models import Video
+from .tracks import TrackChoice
 from .video_actions import files_of, mark_watched
 
 WATCHED_FRACTION = 0.9  # played this far, a video counts as watched
@@ -36,9 +38,17 @@ class PlayItem:
     duration: float | None = None  # seconds, as the site said (the file's own wins)
     resume_at: float = 0.0  # seconds
     watched: bool = False
-    tracks: dict[str, int] = field(default_factory=dict)  # kind -> track index (-1: off)
+    tracks: dict[str, TrackChoice] = field(default_factory=dict)  # "audio"/"subtitle"
     cover: str | None = None  # a picture file to show for sound without a picture
     missing: bool = False  # the file is not there
+    chapters: tuple[Chapter, ...] = ()  # from its info JSON, as the file has them
+    segments: tuple[Segment, ...] = ()  # SponsorBlock's, marked in the file's chapters
+
+    def same_as(self, video_id: int | None, path: str | None) -> bool:
+        """Whether a queue entry (a library video, or a file) is this."""
+        if video_id is not None and self.video_id is not None:
+            return video_id == self.video_id
+        return bool(path) and os.path.abspath(path or "") == self.path
 
 
 def resume_position(position: float, duration: float | None) -> float:
@@ -73,15 +83,22 @@ def find_cover(filepath: str, thumbnail_url: str | None, thumbnails: Path | None
     return None
 
 
-def _tracks(text: str | None) -> dict[str, int]:
+def _stored_tracks(text: str | None) -> dict[str, Any]:
     try:
         loaded = json.loads(text or "{}")
     except ValueError:
         return {}
-    if not isinstance(loaded, dict):
-        return {}
-    return {kind: int(value) for kind, value in loaded.items()
-            if kind in TRACK_KINDS and isinstance(value, int)}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _tracks(text: str | None) -> dict[str, TrackChoice]:
+    """The choices remembered for a video, by kind; what cannot be read is no choice."""
+    found = {}
+    for kind, value in _stored_tracks(text).items():
+        choice = TrackChoice.from_dict(value) if kind in TRACK_KINDS else None
+        if choice is not None:
+            found[kind] = choice
+    return found
 
 
 def _item(video: Video, path: str, thumbnails: Path | None) -> PlayItem:
@@ -90,7 +107,8 @@ def _item(video: Video, path: str, thumbnails: Path | None) -> PlayItem:
         or "", video_id=video.id, duration=video.duration,
         resume_at=resume_position(video.play_position or 0.0, video.duration),
         watched=bool(video.watched), tracks=_tracks(video.tracks),
-        cover=find_cover(path, video.thumbnail, thumbnails), missing=not os.path.isfile(path))
+        cover=find_cover(path, video.thumbnail, thumbnails), missing=not os.path.isfile(path),
+        chapters=tuple(chapters_of(video.info_json)), segments=tuple(segments_of(video.info_json)))
 
 
 def item_for_video(video_id: int, thumbnails: Path | None = None) -> PlayItem | None:
@@ -141,15 +159,17 @@ def finished(video_id: int) -> int:
     return changed
 
 
-def remember_track(video_id: int, kind: str, index: int) -> None:
+def remember_track(video_id: int, kind: str, choice: TrackChoice) -> None:
+    """By language and title, not by index: another file of the video (downloaded again)
+    may hold the same language at another index."""
     if kind not in TRACK_KINDS:
         raise ValueError(f"{kind!r} is not a kind of track (audio or subtitle).")
     with transaction():
         video = Video.get_or_none(Video.id == video_id)
         if video is None:
             return
-        tracks: dict[str, Any] = _tracks(video.tracks)
-        tracks[kind] = int(index)
+        tracks = _stored_tracks(video.tracks)
+        tracks[kind] = choice.to_dict()
         Video.update(tracks=json.dumps(tracks, sort_keys=True), updated_at=now()).where(
             Video.id == video_id).execute()
 

@@ -64,6 +64,8 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
                 "downloads run (they stop, and continue at the next start)."),
     SettingSpec("autoplay_next", bool, True, "When a video ends, the player plays the next "
                 "one of its queue."),
+    SettingSpec("skip_sponsor_segments", bool, False, "The player skips the sponsor, intro "
+                "and other SponsorBlock segments a download marked, saying so."),
     SettingSpec("start_minimised", bool, False, "Start in the tray, without the window."),
     SettingSpec("window_geometry", str, "", "The main window's size and place (Qt, base64)."),
     SettingSpec("window_state", str, "", "The main window's toolbars and docks (Qt, base64)."),

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QLabel, QLineEdit, QMainWindow, QMessa
 
 from ytdesk.core.jobviews import QueueTotals
 from ytdesk.core.paths import Paths
+from ytdesk.core.play_queue import QueueItem
 from ytdesk.core.settings import Settings
 from ytdesk.core.urls import check_url
 from ytdesk.jobs.manager import JobManager
@@ -396,15 +397,17 @@ class MainWindow(QMainWindow):
         self.player.play_video(video_id)
 
     def _play_from_browser(self, video_id: int) -> None:
-        """The browser's video, then the downloaded ones after it in that list (as far as
-        the list has been read)."""
+        """The browser's video, with the downloaded ones after it in that list (as far as
+        the list has been read) queued to follow it."""
         videos = self.browser.videos
         start = videos.row_of(video_id) or 0
-        following = [card.id for row in range(start, videos.rowCount())
+        following = [QueueItem(card.title, card.id, card.filepath, card.duration,
+                               card.channel or "")
+                     for row in range(start, videos.rowCount())
                      if (card := videos.card(row)) is not None
                      and (card.downloaded or card.id == video_id)]
-        self.player.queue_list(following)
-        self.play_video(video_id)
+        self.tabs.setCurrentWidget(self.player_page)
+        self.player.play_list(following)
 
     def _video_watched(self, video_id: int) -> None:
         if self._browser is not None:  # its unwatched counts and the video's card

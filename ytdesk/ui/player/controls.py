@@ -12,6 +12,7 @@ from ytdesk.ui.actions import with_shortcut
 
 from . import keys
 from .seek_bar import SeekBar
+from .tracks import TrackMenu
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 
@@ -43,10 +44,10 @@ class Controls(QWidget):
             style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Next",
             "Play the next video of the queue", keys.NEXT, self.nextClicked)
         self.seek_bar = SeekBar(self)
-        self.seek_bar.setAccessibleName("Position")
         self.seek_bar.setToolTip(
             f"Where the video is; drag or click to go elsewhere ({keys.BACK}/{keys.FORWARD}: "
-            f"5 s, {keys.BACK_LONG}/{keys.FORWARD_LONG}: 10 s)")
+            f"5 s, {keys.BACK_LONG}/{keys.FORWARD_LONG}: 10 s, PageUp/PageDown: 1 min, "
+            "Home/End)")
         self.time_label = QLabel("0:00 / 0:00")
         self.time_label.setObjectName("playerTime")
         self.time_label.setAccessibleName("Time")
@@ -75,6 +76,13 @@ class Controls(QWidget):
         self.speed.setAccessibleName("Playback speed")
         self.speed.setToolTip("Playback speed, from half to twice as fast")
         self.speed.currentIndexChanged.connect(self._speed_picked)
+        self.audio_menu = TrackMenu("&Audio", with_off=False, parent=self)
+        self.audio_button = self._menu_button("Audio track", "Choose the language or "
+                                              "commentary you hear", keys.AUDIO_TRACKS,
+                                              self.audio_menu)
+        self.subtitle_menu = TrackMenu("&Subtitles", with_off=True, parent=self)
+        self.subtitle_button = self._menu_button("Subtitles", "Show subtitles, or none",
+                                                 keys.SUBTITLES, self.subtitle_menu)
         self.fullscreen_button = self._button(
             style.standardIcon(QStyle.StandardPixmap.SP_TitleBarMaxButton), "Fullscreen",
             f"Fill the screen (double-click the picture; {keys.LEAVE_FULLSCREEN} leaves)",
@@ -86,7 +94,8 @@ class Controls(QWidget):
             row.addWidget(button)
         row.addWidget(self.seek_bar, 1)
         row.addWidget(self.time_label)
-        for widget in (self.mute_button, self.volume, self.speed, self.fullscreen_button):
+        for widget in (self.mute_button, self.volume, self.speed, self.audio_button,
+                       self.subtitle_button, self.fullscreen_button):
             row.addWidget(widget)
 
     def _button(self, icon, name: str, tip: str, shortcut: str, signal) -> QToolButton:
@@ -98,6 +107,22 @@ class Controls(QWidget):
         button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         button.clicked.connect(signal)
         return button
+
+    def _menu_button(self, name: str, tip: str, shortcut: str, menu: TrackMenu) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(name.split()[0])
+        button.setAccessibleName(name)
+        button.setToolTip(with_shortcut(tip, shortcut))
+        button.setMenu(menu)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setAutoRaise(True)
+        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        return button
+
+    def show_tracks(self) -> None:
+        """A file with nothing to choose greys its menu out (TrackMenu): so do its buttons."""
+        self.audio_button.setEnabled(len(self.audio_menu.names()) > 1)
+        self.subtitle_button.setEnabled(self.subtitle_menu.isEnabled())
 
     # -- showing state ------------------------------------------------------------------------
     def set_playable(self, playable: bool) -> None:
@@ -112,7 +137,7 @@ class Controls(QWidget):
         self.play_button.setAccessibleName("Pause" if playing else "Play")
 
     def show_time(self, position_ms: int, duration_ms: int) -> None:
-        self.seek_bar.show_position(position_ms)
+        self.seek_bar.set_position(position_ms)
         self.time_label.setText(f"{fmt.duration(position_ms / 1000) or '0:00'} / "
                                 f"{fmt.duration(duration_ms / 1000) or '0:00'}")
 

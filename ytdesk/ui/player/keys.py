@@ -15,6 +15,10 @@ NEXT = "N"
 PREVIOUS = "P"
 FULLSCREEN = "F"
 LEAVE_FULLSCREEN = "Esc"
+AUDIO_TRACKS = "A"
+SUBTITLES = "C"  # captions, as on the sites
+SHUFFLE = "S"
+REPEAT = "R"
 
 SHORT_SKIP_MS = 5_000
 LONG_SKIP_MS = 10_000

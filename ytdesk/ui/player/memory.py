@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ytdesk.core import playback
 from ytdesk.core.playback import PlayItem
+from ytdesk.core.tracks import TrackChoice
 from ytdesk.jobs.manager import JobManager
 
 SAVE_EVERY_S = 5.0
@@ -60,9 +61,9 @@ class PlayMemory(QObject):
         if item.video_id is not None:
             self._manager.write(playback.mark_missing, item.video_id)
 
-    def track_chosen(self, item: PlayItem, kind: str, index: int) -> None:
+    def track_chosen(self, item: PlayItem, kind: str, choice: TrackChoice) -> None:
         if item.video_id is not None:
-            self._manager.write(playback.remember_track, item.video_id, kind, index)
+            self._manager.write(playback.remember_track, item.video_id, kind, choice)
 
     def _said_watched(self, video_id: int) -> _Announce:
         return _Announce(self, video_id)

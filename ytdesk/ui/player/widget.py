@@ -7,16 +7,17 @@ it saves where the video was and releases QtMultimedia safely (Engine.release)."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from ytdesk.core import playback
 from ytdesk.core.paths import Paths
+from ytdesk.core.play_queue import QueueItem
 from ytdesk.core.playback import PlayItem
 from ytdesk.core.settings import Settings
 from ytdesk.jobs.manager import JobManager
@@ -27,7 +28,10 @@ from .controls import Controls
 from .cover import CoverView, ProblemView, load_cover
 from .engine import Engine
 from .memory import PlayMemory
-from .queue import Entry, ListQueue, Queue
+from .queue_model import QueueModel
+from .segments import SegmentSkipper
+from .side_panel import SidePanel
+from .tracks import TrackMenu, tracks_from
 
 Status = QMediaPlayer.MediaStatus
 State = QMediaPlayer.PlaybackState
@@ -35,6 +39,7 @@ IDLE_TEXT = ("Nothing is playing.\n\nDouble-click a video in Channels, or a fini
              "download, to play it here.")
 PICTURE, COVER, PROBLEM = range(1, 4)  # the pages; 0 says nothing is playing
 READ_KEY = "player-open"
+NOTICE_MS = 3_000  # how long "Skipped sponsor segment" shows
 
 
 class PlayerWidget(QWidget):
@@ -42,13 +47,16 @@ class PlayerWidget(QWidget):
     nowPlaying = Signal(object)  # the PlayItem opened
 
     def __init__(self, manager: JobManager, reader: Reader, paths: Paths, settings: Settings,
-                 queue: Queue | None = None, parent: QWidget | None = None):
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("player")
         self._reader = reader
         self._paths = paths
         self._settings = settings
-        self.queue: Queue = queue if queue is not None else ListQueue()
+        self._manager = manager
+        self.queue = QueueModel(self)
+        self.queue.set_autoplay(bool(settings.get("autoplay_next")))
+        self.skipper = SegmentSkipper(self)
         self.item: PlayItem | None = None
         self._resume_ms = 0
         self._volume_before_mute = 80
@@ -78,15 +86,38 @@ class PlayerWidget(QWidget):
         for page in (idle, self.video, self.cover, self.problem):
             self.pages.addWidget(page)
         self.controls = Controls(self.stage)
+        # A short note over nothing else: "Skipped sponsor segment", then gone.
+        self.notice = QLabel()
+        self.notice.setObjectName("playerNotice")
+        self.notice.setAccessibleName("Player notice")
+        self.notice.setStyleSheet("padding: 3px 8px; color: palette(highlighted-text); "
+                                  "background: palette(highlight); border-radius: 3px;")
+        self.notice.hide()
+        self._notice_timer = QTimer(self, singleShot=True, interval=NOTICE_MS)
+        self._notice_timer.timeout.connect(self.notice.hide)
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 8, 0)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.notice)
         stage_column = QVBoxLayout(self.stage)
         stage_column.setContentsMargins(0, 0, 0, 0)
         stage_column.setSpacing(0)
-        stage_column.addWidget(self.title)
+        stage_column.addLayout(header)
         stage_column.addWidget(self.pages, 1)
         stage_column.addWidget(self.controls)
-        self._row = QHBoxLayout(self)
-        self._row.setContentsMargins(0, 0, 0, 0)
-        self._row.addWidget(self.stage, 1)
+        self.side = SidePanel(self.queue)
+        self.side.autoplayToggled.connect(self._autoplay_chosen)
+        self.side.queue_view.playRequested.connect(self.play_row)
+        self.side.chapters.seekRequested.connect(self.seek_to)
+        self._split = QSplitter(Qt.Orientation.Horizontal)
+        self._split.setChildrenCollapsible(False)
+        self._split.addWidget(self.stage)
+        self._split.addWidget(self.side)
+        self._split.setStretchFactor(0, 1)
+        self._split.setSizes([820, 280])
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self._split)
 
         self.engine = Engine(self.video, self)
         player = self.engine.player
@@ -96,6 +127,7 @@ class PlayerWidget(QWidget):
         player.durationChanged.connect(self._duration_changed)
         player.playbackStateChanged.connect(self._state_changed)
         player.hasVideoChanged.connect(self._has_video_changed)
+        player.tracksChanged.connect(self._tracks_changed)
         self.engine.audio.mutedChanged.connect(self.controls.show_muted)
         self.engine.audio.volumeChanged.connect(self._volume_shown)
         self.engine.audio.setVolume(self._volume_before_mute / 100)
@@ -109,24 +141,32 @@ class PlayerWidget(QWidget):
         c.speedChanged.connect(player.setPlaybackRate)
         c.fullscreenClicked.connect(self.toggle_fullscreen)
         c.seek_bar.seekRequested.connect(self.seek_to)
+        c.audio_menu.trackChosen.connect(self._audio_chosen)
+        c.subtitle_menu.trackChosen.connect(self._subtitle_chosen)
+        self.skipper.skipTo.connect(self._skip_segment)
         self.controls.set_playable(False)  # nothing to play yet
         self._add_keys()
 
     def _add_keys(self) -> None:
-        # On the stage, for its window: they work wherever the focus is while the player
-        # shows (a line edit keeps its own keys), and in fullscreen, where the stage is
-        # the window. Hidden, the player takes no keys from the other tabs.
-        for key, handler in (
-                (keys.PLAY_PAUSE, self.play_pause), (keys.BACK, self.skip_back),
-                (keys.FORWARD, self.skip_forward), (keys.BACK_LONG, self.skip_back_long),
-                (keys.FORWARD_LONG, self.skip_forward_long), (keys.VOLUME_UP, self.volume_up),
-                (keys.VOLUME_DOWN, self.volume_down), (keys.MUTE, self.toggle_mute),
-                (keys.NEXT, self.play_next), (keys.PREVIOUS, self.play_previous),
-                (keys.FULLSCREEN, self.toggle_fullscreen),
-                (keys.LEAVE_FULLSCREEN, self.leave_fullscreen)):
-            shortcut = QShortcut(QKeySequence(key), self.stage)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(handler)
+        # Each set works while the focus is inside its part (the stage is its own window
+        # in fullscreen): the queue and chapter lists keep their arrows and Space, the
+        # picture and its controls take the player's.
+        letters = [
+            (keys.BACK_LONG, self.skip_back_long), (keys.FORWARD_LONG, self.skip_forward_long),
+            (keys.MUTE, self.toggle_mute), (keys.NEXT, self.play_next),
+            (keys.PREVIOUS, self.play_previous), (keys.FULLSCREEN, self.toggle_fullscreen),
+            (keys.SHUFFLE, self.side.shuffle.toggle), (keys.REPEAT, self.side.next_repeat)]
+        stage_only = [
+            (keys.PLAY_PAUSE, self.play_pause), (keys.BACK, self.skip_back),
+            (keys.FORWARD, self.skip_forward), (keys.VOLUME_UP, self.volume_up),
+            (keys.VOLUME_DOWN, self.volume_down), (keys.LEAVE_FULLSCREEN, self.leave_fullscreen),
+            (keys.AUDIO_TRACKS, self.controls.audio_button.showMenu),
+            (keys.SUBTITLES, self.controls.subtitle_button.showMenu)]
+        for owner, table in ((self.stage, letters + stage_only), (self.side, letters)):
+            for key, handler in table:
+                shortcut = QShortcut(QKeySequence(key), owner)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(handler)
 
     # -- opening -------------------------------------------------------------------------------
     def play_video(self, video_id: int) -> None:
@@ -139,16 +179,20 @@ class PlayerWidget(QWidget):
         self._reader.submit(playback.item_for_file, path, self._paths.thumbnails,
                             done=self.open_item, latest=READ_KEY)
 
-    def play_entry(self, entry: Entry | None) -> None:
-        if isinstance(entry, int):
-            self.play_video(entry)
-        elif isinstance(entry, str):
-            self.play_file(entry)
+    def play_list(self, items: list[QueueItem], start: int = 0) -> None:
+        """A list opened at one of its entries: that one plays, the rest follows it."""
+        self.play_queued(self.queue.replace(items, start))
 
-    def queue_list(self, entries: Sequence[Entry]) -> None:
-        """Play these in order next (a list opened at its first entry)."""
-        if isinstance(self.queue, ListQueue):
-            self.queue.replace(entries)
+    def play_row(self, row: int) -> None:
+        self.play_queued(self.queue.jump_to(row))
+
+    def play_queued(self, entry: QueueItem | None) -> None:
+        if entry is None:
+            return
+        if entry.video_id is not None:
+            self.play_video(entry.video_id)
+        elif entry.path:
+            self.play_file(entry.path)
 
     def _video_read(self, item: PlayItem | None) -> None:
         if self._closed:
@@ -166,6 +210,12 @@ class PlayerWidget(QWidget):
             return
         self._leave_current()
         self.item = item
+        self._follow_in_queue(item)
+        self.side.show_chapters(item.chapters)
+        self.controls.seek_bar.set_chapters(list(item.chapters))
+        self.controls.seek_bar.set_segments(list(item.segments))
+        self.skipper.set_segments(list(item.segments))
+        self.skipper.set_auto_skip(bool(self._settings.get("skip_sponsor_segments")))
         self.title.setText(f"{item.title} — {item.channel}" if item.channel else item.title)
         self.title.setToolTip(item.path)
         self.controls.show_time(0, 0)
@@ -185,6 +235,16 @@ class PlayerWidget(QWidget):
         self.controls.set_playable(True)
         self.engine.open(item.path)
         self.engine.player.play()
+
+    def _follow_in_queue(self, item: PlayItem) -> None:
+        """A file opened from elsewhere (a download, --play) goes into the queue after what
+        plays, and becomes what plays: the queue always shows the truth."""
+        current = self.queue.current()
+        if current is not None and item.same_as(current.video_id, current.path):
+            return
+        self.queue.play_next([QueueItem(item.title, item.video_id, item.path, item.duration,
+                                        item.channel)])
+        self.queue.next()
 
     def _cover_loaded(self, image) -> None:
         if self.item is not None and image is not None:
@@ -213,14 +273,18 @@ class PlayerWidget(QWidget):
             if self._resume_ms > 0:
                 self.engine.player.setPosition(self._resume_ms)
                 self._resume_ms = 0
-            self._apply_tracks()
+            self._tracks_changed()
         elif status == Status.InvalidMedia:
             self._show_problem(problems.cannot_play(
                 self.item.path, self.engine.player.error(), self.engine.player.errorString()))
         elif status == Status.EndOfMedia:
             self.memory.finished(self.item)
-            if self._settings.get("autoplay_next"):
-                self.play_entry(self.queue.next())
+            again = self.queue.after_end()  # repeat one, autoplay and repeat all decide
+            if again is not None and self.item.same_as(again.video_id, again.path):
+                self.engine.player.setPosition(0)
+                self.engine.player.play()
+            else:
+                self.play_queued(again)
 
     def _failed(self, error: QMediaPlayer.Error, detail: str) -> None:
         if self.item is not None and error != QMediaPlayer.Error.NoError:
@@ -233,6 +297,8 @@ class PlayerWidget(QWidget):
     def _position_changed(self, ms: int) -> None:
         duration = self.engine.player.duration()
         self.controls.show_time(ms, duration)
+        self.side.chapters.set_position(ms)
+        self.skipper.update_position(ms)
         if self.item is not None and self.pages.currentIndex() in (PICTURE, COVER):
             self.memory.playing_at(self.item, ms / 1000, duration / 1000 if duration > 0
                                    else self.item.duration)
@@ -247,27 +313,50 @@ class PlayerWidget(QWidget):
                 and self.pages.currentIndex() in (PICTURE, COVER):
             self.memory.save(self.item, self.engine.player.position() / 1000)
 
-    # -- tracks: put back what was chosen for this video -------------------------------------
-    def _apply_tracks(self) -> None:
-        assert self.item is not None
-        player = self.engine.player
-        audio = self.item.tracks.get("audio")
-        if audio is not None and 0 <= audio < len(player.audioTracks()):
-            player.setActiveAudioTrack(audio)
-        subtitle = self.item.tracks.get("subtitle")
-        if subtitle is not None and -1 <= subtitle < len(player.subtitleTracks()):
-            player.setActiveSubtitleTrack(subtitle)
+    # -- tracks: listed, and put back as chosen for this video ------------------------------
+    def _tracks_changed(self) -> None:
+        if self.item is None:
+            return
+        player, c = self.engine.player, self.controls
+        c.audio_menu.set_tracks(tracks_from(player.audioTracks()), player.activeAudioTrack())
+        c.subtitle_menu.set_tracks(tracks_from(player.subtitleTracks()),
+                                   player.activeSubtitleTrack())
+        for kind, menu in (("audio", c.audio_menu), ("subtitle", c.subtitle_menu)):
+            index = menu.restore(self.item.tracks.get(kind))
+            if index is not None:
+                self._use_track(kind, index)
+        c.show_tracks()
 
-    def choose_track(self, kind: str, index: int) -> None:
-        """A track picked from a menu: used now, and remembered for this video."""
-        if kind == "audio":
-            self.engine.player.setActiveAudioTrack(index)
-        elif kind == "subtitle":
-            self.engine.player.setActiveSubtitleTrack(index)
-        else:
-            raise ValueError(f"{kind!r} is not a kind of track (audio or subtitle).")
+    def _use_track(self, kind: str, index: int) -> None:
+        player = self.engine.player
+        if kind == "audio" and index != player.activeAudioTrack():
+            player.setActiveAudioTrack(index)
+        elif kind == "subtitle" and index != player.activeSubtitleTrack():
+            player.setActiveSubtitleTrack(index)
+
+    def _audio_chosen(self, index: int) -> None:
+        self._track_chosen("audio", self.controls.audio_menu, index)
+
+    def _subtitle_chosen(self, index: int) -> None:
+        self._track_chosen("subtitle", self.controls.subtitle_menu, index)
+
+    def _track_chosen(self, kind: str, menu: TrackMenu, index: int) -> None:
+        """Picked from a menu: used now, and remembered for this video (by language and
+        title, so another download of it finds the same track)."""
+        self._use_track(kind, index)
         if self.item is not None:
-            self.memory.track_chosen(self.item, kind, index)
+            self.item = replace(self.item, tracks={**self.item.tracks, kind: menu.choice()})
+            self.memory.track_chosen(self.item, kind, menu.choice())
+
+    # -- segments -----------------------------------------------------------------------------
+    def _skip_segment(self, end_ms: int, category: str) -> None:
+        self.seek_to(end_ms)
+        self.notice.setText(self.skipper.notice(category))
+        self.notice.show()
+        self._notice_timer.start()
+
+    def _autoplay_chosen(self, on: bool) -> None:
+        self._manager.save_settings({"autoplay_next": on})
 
     # -- what a person does ----------------------------------------------------------------------
     def play_pause(self) -> None:
@@ -317,10 +406,14 @@ class PlayerWidget(QWidget):
         self.engine.audio.setMuted(not self.engine.audio.isMuted())
 
     def play_next(self) -> None:
-        self.play_entry(self.queue.next())
+        self.play_queued(self.queue.next())
 
     def play_previous(self) -> None:
-        self.play_entry(self.queue.previous())
+        # A few seconds in, "previous" starts this one again, as players do.
+        if self.item is not None and self.queue.restarts_instead(self.engine.player.position()):
+            self.seek_to(0)
+        else:
+            self.play_queued(self.queue.previous())
 
     # -- fullscreen ----------------------------------------------------------------------------
     @property
@@ -331,7 +424,7 @@ class PlayerWidget(QWidget):
         if self.fullscreen:
             self.leave_fullscreen()
         else:
-            self._row.removeWidget(self.stage)
+            self.stage.setParent(None)  # out of the splitter, a window of its own
             self.stage.setWindowFlags(Qt.WindowType.Window)
             self.stage.showFullScreen()
             self.stage.activateWindow()  # its keys (Esc) work at once
@@ -340,9 +433,11 @@ class PlayerWidget(QWidget):
     def leave_fullscreen(self) -> None:
         if not self.fullscreen:
             return
+        sizes = self._split.sizes()
+        self._split.insertWidget(0, self.stage)
         self.stage.setWindowFlags(Qt.WindowType.Widget)
-        self._row.insertWidget(0, self.stage, 1)
         self.stage.showNormal()
+        self._split.setSizes([max(sizes[0], 400), *sizes[1:]])
         self.activateWindow()
         self.stage.setFocus()
 
