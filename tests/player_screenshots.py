@@ -10,6 +10,7 @@ and grabs the window from the screen (what the X server shows, video frame inclu
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 import time
@@ -44,14 +45,24 @@ def main(out_dir: str) -> None:
     out = Path(out_dir)
     app = QApplication([sys.argv[0]])
     from ytdesk.core.models import Video
+    from ytdesk.core.play_queue import QueueItem
     from ytdesk.jobs.manager import JobManager
     from ytdesk.ui.main_window import MainWindow
 
     with tempfile.TemporaryDirectory() as tmp:
         home = make_home(Path(tmp))
         files = make_player_media(Path(tmp) / "media")
+        chapters = json.dumps({"chapters": [
+            {"start_time": 0.0, "end_time": 2.0, "title": "Harbour"},
+            {"start_time": 2.0, "end_time": 4.0, "title": "[SponsorBlock]: Sponsor",
+             "category": "sponsor"},
+            {"start_time": 4.0, "end_time": 7.0, "title": "Open sea"},
+            {"start_time": 7.0, "end_time": 10.0, "title": "Storm"}]})
         boats = Video.create(extractor="fakesite", video_id="s1", title="Boats at sea",
-                             channel="Sea TV", duration=10.0, filepath=str(files["mp4"])).id
+                             channel="Sea TV", duration=10.0, filepath=str(files["tracks"]),
+                             info_json=chapters).id
+        night = Video.create(extractor="fakesite", video_id="s3", title="Boats at night",
+                             channel="Sea TV", duration=10.0, filepath=str(files["webm"])).id
         shanty = Video.create(extractor="fakesite", video_id="s2", title="Sea shanty",
                               channel="Harbour Choir", duration=10.0,
                               filepath=str(files["m4a"])).id
@@ -64,14 +75,18 @@ def main(out_dir: str) -> None:
         window.tabs.setCurrentWidget(window.player_page)
         settle(0.5)
         shoot(window, out / "player-idle.png")
-        window.play_video(boats)
+        window.player.play_list([QueueItem("Boats at sea", boats, duration=10.0),
+                                 QueueItem("Boats at night", night, duration=10.0),
+                                 QueueItem("Sea shanty", shanty, duration=10.0)])
+        window.tabs.setCurrentWidget(window.player_page)
         settle(2.5)
         frame = shoot(window, out / "player.png")
         video = window.player.video
         corner = video.mapTo(window, video.rect().center())
         print("middle of the picture:", frame.pixelColor(corner).name())
         window.player.controls.volume.setFocus()
-        window.play_video(shanty)
+        window.player.play_next()
+        window.player.play_next()
         settle(1.5)
         shoot(window, out / "player-audio.png")
         window.play_file(str(files["corrupt"]))

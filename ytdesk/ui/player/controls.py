@@ -5,7 +5,8 @@ player widget does it."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from ytdesk.ui import format as fmt
 from ytdesk.ui.actions import with_shortcut
@@ -55,7 +56,7 @@ class Controls(QWidget):
         # As wide as an hour-long time: the bar does not twitch as the digits change.
         self.time_label.setMinimumWidth(
             self.time_label.fontMetrics().horizontalAdvance("0:00:00 / 0:00:00"))
-        self.time_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.time_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.mute_button = self._button(
             style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume), "Mute",
             "Mute or unmute", keys.MUTE, self.muteClicked)
@@ -88,15 +89,25 @@ class Controls(QWidget):
             f"Fill the screen (double-click the picture; {keys.LEAVE_FULLSCREEN} leaves)",
             keys.FULLSCREEN, self.fullscreenClicked)
 
-        row = QHBoxLayout(self)
-        row.setContentsMargins(6, 4, 6, 4)
-        for button in (self.previous_button, self.play_button, self.next_button):
-            row.addWidget(button)
-        row.addWidget(self.seek_bar, 1)
-        row.addWidget(self.time_label)
-        for widget in (self.mute_button, self.volume, self.speed, self.audio_button,
-                       self.subtitle_button, self.fullscreen_button):
-            row.addWidget(widget)
+        # The seek bar on a row of its own, as wide as the picture (a narrow window keeps
+        # a usable bar); the buttons under it.
+        bar = QHBoxLayout()
+        bar.addWidget(self.seek_bar, 1)
+        bar.addWidget(self.time_label)
+        buttons = QHBoxLayout()
+        for button in (self.previous_button, self.play_button, self.next_button,
+                       self.mute_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.volume)
+        buttons.addStretch(1)
+        for widget in (self.speed, self.audio_button, self.subtitle_button,
+                       self.fullscreen_button):
+            buttons.addWidget(widget)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(6, 2, 6, 4)
+        column.setSpacing(0)
+        column.addLayout(bar)
+        column.addLayout(buttons)
 
     def _button(self, icon, name: str, tip: str, shortcut: str, signal) -> QToolButton:
         button = QToolButton(self)

@@ -59,15 +59,19 @@ class SidePanel(QWidget):
         self.autoplay.toggled.connect(self._autoplay_chosen)
         queue.autoplayChanged.connect(self.autoplay.setChecked)
 
+        heading = QHBoxLayout()
+        heading.addWidget(_heading("Queue"))
+        heading.addStretch(1)
+        heading.addWidget(self.autoplay)
         modes = QHBoxLayout()
-        modes.setContentsMargins(0, 0, 0, 0)
-        modes.addWidget(_heading("Queue"))
+        modes.addWidget(self.shuffle)
+        modes.addWidget(self.repeat)
         modes.addStretch(1)
-        for widget in (self.shuffle, self.repeat, self.autoplay):
-            modes.addWidget(widget)
         top = QWidget()
         top_column = QVBoxLayout(top)
         top_column.setContentsMargins(6, 6, 6, 0)
+        top_column.setSpacing(2)
+        top_column.addLayout(heading)
         top_column.addLayout(modes)
         top_column.addWidget(self.queue_view, 1)
 
