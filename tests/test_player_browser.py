@@ -89,3 +89,28 @@ def test_watched_in_the_player_counts_in_the_channels_unwatched_count(window, li
     qtbot.waitUntil(lambda: "1 unwatched" in browser.details.text(), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: browser.videos.card(browser.videos.row_of(video_id)).watched,
                     timeout=WAIT_MS)
+
+
+def test_play_next_and_add_to_queue_from_the_channel(window, qtbot):
+    browser = window.browser
+    select(browser, "Bread basics")
+    qtbot.keyClick(browser.video_view, Qt.Key.Key_Return)  # Bread basics plays, alone
+    qtbot.waitUntil(lambda: now_playing(window) == "Bread basics", timeout=WAIT_MS)
+    window.tabs.setCurrentWidget(window.channels_page)
+    actions = browser.browser_actions
+    select(browser, "Soup stock")
+    qtbot.keyClick(browser.video_view, Qt.Key.Key_A,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    select(browser, "Old pie")  # not downloaded: nothing to queue
+    assert not actions.add_to_queue.isEnabled() and not actions.play_next.isEnabled()
+    select(browser, "Shared clip")
+    qtbot.keyClick(browser.video_view, Qt.Key.Key_N,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    queue = window.player.queue
+    assert [queue.item(row).title for row in range(queue.rowCount())] == [
+        "Bread basics", "Shared clip", "Soup stock"]
+    assert "queued to play next" in window.statusBar().currentMessage()
+    menu = actions.video_context_menu()
+    assert [a.text() for a in menu.actions()][:4] == ["Play", "Play next", "Add to queue",
+                                                     "Open folder"]
+    menu.deleteLater()

@@ -433,8 +433,8 @@ def test_the_context_menus_open_from_the_keyboard(window, qtbot):
     refocus(window, browser.channel_view, qtbot)  # the menu took the focus with it
     QTimer.singleShot(0, read_and_close)
     qtbot.keyClick(browser.channel_view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
-    assert seen == [["Play", "Open folder", "Mark watched", "Mark unwatched", "Re-download",
-                     "Delete file…"],
+    assert seen == [["Play", "Play next", "Add to queue", "Open folder", "Mark watched",
+                     "Mark unwatched", "Re-download", "Delete file…"],
                     ["Sync now", "Edit…", "Open folder", "Unsubscribe…"]]
 
 

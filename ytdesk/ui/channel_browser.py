@@ -46,6 +46,7 @@ class ChannelBrowser(QWidget):
     # A downloaded video was opened (double-click, Enter): the player takes it, or until
     # there is one, the system's (see `open_in_system_player`).
     videoActivated = Signal(int)
+    queueRequested = Signal(list, bool)  # downloaded VideoCards; True: play next, else at the end
     channelsLoaded = Signal()  # the channel list was read (again)
 
     def __init__(self, manager: JobManager, reader: Reader, paths: Paths, settings: Settings,

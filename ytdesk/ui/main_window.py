@@ -26,6 +26,7 @@ from .job_panel import JobPanel
 from .paused_banner import PausedBanner
 
 if TYPE_CHECKING:
+    from ytdesk.core.browse import VideoCard
     from ytdesk.jobs.preview_task import PreviewService
 
     from .channel_browser import ChannelBrowser
@@ -40,6 +41,10 @@ BUSY_NOTE = "Library busy: waiting for another program to let go of it"
 BUSY_DETAIL = ("Another program is writing to ytdesk's library (a backup tool, a database "
                "browser, or another ytdesk). What you add or change waits and is saved as "
                "soon as it lets go; downloads go on.")
+def _queued(card: VideoCard) -> QueueItem:
+    return QueueItem(card.title, card.id, card.filepath, card.duration, card.channel or "")
+
+
 class MainWindow(QMainWindow):
     def __init__(self, manager: JobManager, settings: Settings, paths: Paths):
         super().__init__()
@@ -263,6 +268,7 @@ class MainWindow(QMainWindow):
             self._browser.message.connect(self.say)
             # A video opened in the browser plays here, the rest of its list after it.
             self._browser.videoActivated.connect(self._play_from_browser)
+            self._browser.queueRequested.connect(self._queue_from_browser)
             self._channels_layout.addWidget(self._browser)
         return self._browser
 
@@ -401,13 +407,20 @@ class MainWindow(QMainWindow):
         the list has been read) queued to follow it."""
         videos = self.browser.videos
         start = videos.row_of(video_id) or 0
-        following = [QueueItem(card.title, card.id, card.filepath, card.duration,
-                               card.channel or "")
-                     for row in range(start, videos.rowCount())
+        following = [_queued(card) for row in range(start, videos.rowCount())
                      if (card := videos.card(row)) is not None
                      and (card.downloaded or card.id == video_id)]
         self.tabs.setCurrentWidget(self.player_page)
         self.player.play_list(following)
+
+    def _queue_from_browser(self, cards: list[VideoCard], next_: bool) -> None:
+        items = [_queued(card) for card in cards]
+        if next_:
+            self.player.queue.play_next(items)
+        else:
+            self.player.queue.add(items)
+        self.say(f"{fmt.plural(len(items), 'video')} queued to play "
+                 f"{'next' if next_ else 'after the rest of the queue'}.")
 
     def _video_watched(self, video_id: int) -> None:
         if self._browser is not None:  # its unwatched counts and the video's card
