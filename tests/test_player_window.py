@@ -11,10 +11,14 @@ from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QComboBox
 from support import wait_until_idle
 from test_ui_accessibility import given_name, reachable, spoken_name, unnamed
+from test_ui_tray import WITH_TRAY, close_like_a_person, started
 
+from ytdesk.app import Options, build_app
 from ytdesk.core.models import Job, Video
+from ytdesk.ui.crash_dialog import CrashReporter
 from ytdesk.ui.main_window import MainWindow
 from ytdesk.ui.player.widget import PICTURE
+from ytdesk.ui.single_instance import InstanceServer
 
 WAIT_MS = 20_000
 State = QMediaPlayer.PlaybackState
@@ -133,3 +137,28 @@ def test_the_seek_bar_volume_and_speed_work_from_the_keyboard(files, window, qtb
     qtbot.keyClick(speed, Qt.Key.Key_End)
     assert speed.currentText() == "2×" and media.playbackRate() == 2.0
     assert isinstance(seek, QAbstractSlider) and isinstance(speed, QComboBox)
+
+
+@pytest.fixture
+def with_tray(home, qtbot, tmp_path):
+    """ytdesk as it starts, with a tray to close the window to (test_ui_tray's stand-in)."""
+    options = Options(home.paths.data_dir, home.download_dir, [], False)
+    made = build_app(options, InstanceServer(str(tmp_path / "not-listening")), CrashReporter(),
+                     WITH_TRAY)
+    yield made
+    made.close()
+
+
+def test_closing_to_the_tray_pauses_and_keeps_the_place(files, with_tray, qtbot):
+    video_id = Video.create(extractor="fakesite", video_id="t1", title="Boats at sea",
+                            duration=10.0, filepath=str(files["mp4"])).id
+    ytdesk = started(qtbot, with_tray)
+    window = ytdesk.window
+    window.play_video(video_id)
+    playing(qtbot, window)
+    window.player.seek_to(3_000)
+    media = window.player.engine.player
+    qtbot.waitUntil(lambda: media.position() >= 3_100, timeout=WAIT_MS)
+    assert not close_like_a_person(window)  # to the tray: ytdesk runs on
+    assert media.playbackState() == State.PausedState  # nothing plays unseen
+    qtbot.waitUntil(lambda: Video.get_by_id(video_id).play_position >= 3.0, timeout=WAIT_MS)

@@ -368,6 +368,11 @@ class PlayerWidget(QWidget):
         else:
             player.play()
 
+    def pause(self) -> None:
+        """Paused (which saves where it was), if it was playing."""
+        if not self._closed and self.engine.player.playbackState() == State.PlayingState:
+            self.engine.player.pause()
+
     def seek_to(self, ms: int) -> None:
         player = self.engine.player
         if player.isSeekable():
