@@ -162,3 +162,20 @@ def test_closing_to_the_tray_pauses_and_keeps_the_place(files, with_tray, qtbot)
     assert not close_like_a_person(window)  # to the tray: ytdesk runs on
     assert media.playbackState() == State.PausedState  # nothing plays unseen
     qtbot.waitUntil(lambda: Video.get_by_id(video_id).play_position >= 3.0, timeout=WAIT_MS)
+
+
+def test_ytdesk_taken_apart_mid_playback_saves_the_place_first(files, home, qtbot, tmp_path):
+    """Ytdesk.close deletes the window (a quit by signal, the tests' own teardown): the
+    player must let go of QtMultimedia before, and its last place reach the library."""
+    video_id = Video.create(extractor="fakesite", video_id="q1", title="Boats at sea",
+                            duration=10.0, filepath=str(files["webm"])).id
+    options = Options(home.paths.data_dir, home.download_dir, [], False)
+    ytdesk = started(qtbot, build_app(options, InstanceServer(str(tmp_path / "none")),
+                                      CrashReporter(), WITH_TRAY))
+    window = ytdesk.window
+    window.play_video(video_id)
+    playing(qtbot, window)
+    window.player.seek_to(3_000)
+    qtbot.waitUntil(lambda: window.player.engine.player.position() >= 3_100, timeout=WAIT_MS)
+    ytdesk.close()
+    assert Video.get_by_id(video_id).play_position >= 3.0

@@ -484,8 +484,7 @@ class MainWindow(QMainWindow):
         if event.spontaneous() and not self.may_close():
             event.ignore()
             return
-        if self._player is not None:  # where it was is saved; QtMultimedia let go safely
-            self._player.shutdown()
+        self.stop_playing()
         self.save_state()
         if self._browser is not None:
             self._browser.close_down()
@@ -500,6 +499,12 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.tray.hide_window()
         return True
+
+    def stop_playing(self) -> None:
+        """Before the window goes: where the video was is saved, and QtMultimedia is let go
+        of safely (deleting a playing QMediaPlayer with its audio output can hang or crash)."""
+        if self._player is not None:
+            self._player.shutdown()
 
     def may_close(self) -> bool:
         """True when the window may close now: nothing runs, the user said not to ask, or
