@@ -37,6 +37,7 @@ class Engine(QObject):
         self.player.setSource(QUrl())
         self.player.setAudioOutput(None)  # type: ignore[arg-type]  # None detaches it
         self.player.setVideoOutput(None)  # type: ignore[arg-type]  # None detaches it
-        self.audio.deleteLater()
+        # The player before the output it played into, never the other way round.
         self.player.deleteLater()
+        self.audio.deleteLater()
         self.deleteLater()
