@@ -196,6 +196,9 @@ class Ytdesk:
             self.window.add_urls(self.urls)
 
     def close(self) -> None:
+        # The player first: its last position is written before the writer stops, and
+        # QtMultimedia is let go of before its objects are deleted with the window.
+        self.window.stop_playing()
         if not self.manager.shutdown(SHUTDOWN_TIMEOUT_S):
             log.warning("some downloads did not stop within %g s; they resume next start",
                         SHUTDOWN_TIMEOUT_S)
