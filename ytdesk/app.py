@@ -269,7 +269,7 @@ def build_app(options: Options, server: InstanceServer, reporter: CrashReporter)
         window.jobs.notice.show_text(notice, str(paths.data_dir))
     server.urlsReceived.connect(window.add_urls)  # stored at once, run once started
     server.raiseRequested.connect(window.bring_to_front)
-    opener = PlayOpener(window, window.play_file)
+    opener = PlayOpener(window)
     server.playRequested.connect(opener.open)
     # Until ytdesk has a tray icon, "start minimised" minimises to the taskbar: a window
     # hidden with no tray to bring it back would leave the user no way in.

@@ -20,10 +20,10 @@ DOWNLOAD_QUESTION = "Download it now? It plays here once it is downloaded."
 
 
 class PlayOpener(QObject):
-    def __init__(self, window: MainWindow, play_file: Callable[[str], None]):
+    def __init__(self, window: MainWindow, play_file: Callable[[str], None] | None = None):
         super().__init__(window)
         self._window = window
-        self._play_file = play_file  # the player's way in: a path on this computer
+        self._play_file = play_file  # a path on this computer; else the window's player
         self.offer: QMessageBox | None = None  # the open "download it?" question, if any
         self._offered_url = ""
 
@@ -36,7 +36,7 @@ class PlayOpener(QObject):
 
     def _resolved(self, target: LocalFile | NotDownloaded | Refused) -> None:
         if isinstance(target, LocalFile):
-            self._play_file(target.path)
+            (self._play_file or self._window.play_file)(target.path)
         elif isinstance(target, NotDownloaded):
             self._offer_download(target)
         else:
