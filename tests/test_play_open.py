@@ -14,7 +14,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QObject, QThreadPool, Slot
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QMessageBox
 from support import subprocess_env
 
@@ -133,30 +134,43 @@ def test_a_message_without_play_is_the_first_version_word_for_word():
     assert json.loads(encode_message([], play="/v.mp4"))["version"] == PROTOCOL_VERSION
 
 
-def test_an_older_ytdesk_that_cannot_play_is_told_apart(qtbot, tmp_path):
-    """A ytdesk from before --play reads the message, ignores "play" and answers "ok":
-    the start must not think the file is playing."""
-    from PySide6.QtNetwork import QLocalServer
+class OlderYtdesk(QObject):
+    """A ytdesk from before --play, as far as the hand-over goes: it reads one line, takes
+    the URLs, ignores keys it does not know, and answers "ok"."""
 
-    older = QLocalServer()
+    def __init__(self, name: str):
+        super().__init__()
+        self.server = QLocalServer(self)
+        self.server.newConnection.connect(self.accept)
+        self.lines: list[bytes] = []
+        assert self.server.listen(name)
+
+    @Slot()
+    def accept(self) -> None:
+        socket = self.server.nextPendingConnection()
+        socket.readyRead.connect(self.read)
+
+    @Slot()
+    def read(self) -> None:
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket) and socket.canReadLine():
+            self.lines.append(bytes(socket.readLine().data()))
+            socket.write(b"ok\n")
+            socket.flush()
+
+
+def test_an_older_ytdesk_that_cannot_play_is_told_apart(qtbot, tmp_path):
+    """The start must not think the file is playing when an older ytdesk said "ok"."""
     name = server_name(tmp_path / "older")
     Path(name).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    assert older.listen(name)
-    answered = []
-
-    def answer_as_version_one():
-        socket = older.nextPendingConnection()
-        socket.waitForReadyRead(2_000)
-        answered.append(bytes(socket.readLine().data()))
-        socket.write(b"ok\n")
-        socket.flush()
-
-    older.newConnection.connect(answer_as_version_one)
+    older = OlderYtdesk(name)
     try:
         assert hand_over_from_a_thread(qtbot, name, play="/v.mp4") is HandOver.OUTDATED
-        assert b'"play": "/v.mp4"' in answered[0]
+        assert b'"play": "/v.mp4"' in older.lines[0]
+        # ...while a plain hand-over of URLs is taken by it as before.
+        assert hand_over_from_a_thread(qtbot, name) is HandOver.TAKEN
     finally:
-        older.close()
+        older.server.close()
 
 
 def test_a_newer_message_or_a_bad_play_is_not_taken(qtbot, tmp_path):
@@ -291,7 +305,9 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def test_play_hands_files_and_addresses_to_the_running_ytdesk(home, clip, tmp_path):
-    Video.create(extractor="fakesite", video_id="sunset", title="Sunset walk", webpage_url=PAGE,
+    # In the library under its own title: it plays as that video, not as a file name.
+    Video.create(extractor="fakesite", video_id="sunset", title="A walk at sunset",
+                 channel="Evening Walks", webpage_url=PAGE,
                  filepath=str(clip), downloaded_at=1.0)
     state = tmp_path / "window.json"
     name = server_name(resolve_data_dir(str(home.paths.data_dir)))
@@ -311,13 +327,15 @@ def test_play_hands_files_and_addresses_to_the_running_ytdesk(home, clip, tmp_pa
             assert refused.returncode == EXIT_FAILED
             assert refused.stderr.startswith(f"ytdesk: {sentence}")
             assert "Traceback" not in refused.stderr
+        assert shown(state) == before  # the running ytdesk heard nothing of them
 
         # A file, by a path relative to where `ytdesk --play` ran.
         relative = subprocess.run(ytdesk(home, "--play", clip.name), cwd=clip.parent,
                                   env=subprocess_env(), capture_output=True, text=True,
                                   timeout=120)
         assert relative.returncode == 0, relative.stderr
-        now = wait_until_shown(state, playing(clip, "Sunset walk"), "the file to play", first)
+        now = wait_until_shown(state, playing(clip, "A walk at sunset — Evening Walks"),
+                               "the library's video to play", first)
         assert now["questions"] == [] and now["status"] == before["status"]
         assert now.get("played", [str(clip)]) == [str(clip)]  # only the good one arrived
 
@@ -327,7 +345,8 @@ def test_play_hands_files_and_addresses_to_the_running_ytdesk(home, clip, tmp_pa
         assert play(home, str(other)).returncode == 0
         wait_until_shown(state, playing(other, "Other clip"), "the other file", first)
         assert play(home, PAGE).returncode == 0
-        wait_until_shown(state, playing(clip, "Sunset walk"), "the downloaded video", first)
+        wait_until_shown(state, playing(clip, "A walk at sunset — Evening Walks"),
+                         "the downloaded video", first)
 
         # One not downloaded is offered as a download, and not queued.
         never = "https://example.com/watch?v=never"

@@ -5,9 +5,11 @@ the current tab, the texts shown in it, open questions, the status bar."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
@@ -17,6 +19,19 @@ import ytdesk.app
 EVERY_MS = 50
 PLAYED: list[str] = []  # what the stand-in player was asked to play
 STAND_IN: list[bool] = []
+
+
+def use_this_trees_migrations() -> None:
+    """As conftest does for the tests' own process: the migrations of the tree under test,
+    not those of whichever checkout an editable install points at (its DB was migrated
+    with these)."""
+    folder = Path(__file__).resolve().parent.parent / "migrations"
+    spec = importlib.util.spec_from_file_location(
+        "ytdesk.migrations", folder / "__init__.py", submodule_search_locations=[str(folder)])
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["ytdesk.migrations"] = module
+    spec.loader.exec_module(module)
 
 
 def install_player_stand_in() -> None:
@@ -78,6 +93,7 @@ def main() -> int:
         return app
 
     ytdesk.app.make_application = make_probed_application
+    use_this_trees_migrations()
     install_player_stand_in()
     return ytdesk.app.main(sys.argv[2:])
 
