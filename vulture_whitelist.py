@@ -20,12 +20,9 @@ _.indexes  # core/models.py and migrations/001: the models' unique indexes
 _.subscribed  # Channel
 _.channel_ref  # Video
 _.play_position  # Video
-_.seen_at  # SubscriptionEntry: written by keyword, when a listing first showed the video
 # Issue 9's parts being built alongside (retention, cleanup, the channel browser) read
 # these; each goes when the part that reads it is merged.
-_.thumbnails  # Paths
 _.set_favourite  # core/video_actions.py
-_.forget_deletion  # core/video_actions.py
 
 # -- peewee-migrate calls migrate(migrator, database, *, fake) and rollback(...) -------------
 _.fake  # migrations/*.py: part of the hooks' signature
@@ -63,6 +60,7 @@ _.close_connection  # tests/fakesite/server.py: BaseHTTPRequestHandler
 # -- tests: pytest and the standard library read these --------------------------------------
 _._one_qapplication  # tests/conftest.py: an autouse fixture
 _.quick_kind  # tests/test_job_layer.py: a fixture, asked for by name
+_.big_home  # tests/test_ui_channel_models.py: a fixture, asked for by name
 _.cycle_kind  # tests/test_manager.py: a fixture, asked for by name
 _.fake_site_feeds  # tests/test_sync.py: a fixture, asked for by name
 _.pytestmark  # tests/test_ui_*.py: the module's marks

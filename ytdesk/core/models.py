@@ -199,7 +199,9 @@ class SubscriptionEntry(BaseModel):
     left_out = pw.TextField(null=True)
 
     class Meta:
-        indexes = ((("subscription", "video"), True),)
+        indexes = ((("subscription", "video"), True),
+                   # a channel's videos in the order its syncs found them (migration 011)
+                   (("subscription", "id"), False))
 
 
 MODELS = [Setting, Channel, Video, Job, JobEvent, SiteHold, Preset, Subscription,

@@ -214,6 +214,11 @@ class JobManager(QObject):
         self.write(_add_urls, Logins(self.paths.credentials), kind, list(urls), payload,
                     priority, done=self._on_added)
 
+    def announce_added(self, ids: list[int]) -> None:
+        """Jobs a core write stored (`channels.queue_syncs` run through `write`): said and
+        started like any other add."""
+        self._on_added(list(ids))
+
     def save_settings(self, values: dict[str, Any]) -> None:
         """Settings changed in the window: checked and in effect now (a refused value
         raises SettingError and changes nothing), written on the writer thread."""

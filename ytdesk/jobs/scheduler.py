@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 import peewee as pw
@@ -115,13 +116,14 @@ def run_slot(task: Work, owner: str, settings: Settings, paths: Paths, gate: Gat
     busy = False  # in a batch: the last look found work, so the next probably will
     while gate.take():
         try:
+            began = time.monotonic()
             try:
                 job = jobstore.claim_next(owner, LEASE_SECONDS, settings.get(
                     "per_site_concurrency"), look_first=not busy)
             except pw.OperationalError as exc:  # another program's lock, a full disk
-                _claim_failed(exc)
+                _claim_failed(exc, began)
                 return now() + CLAIM_AGAIN_AFTER_S  # the due timer brings the slot back
-            _claim_failed(None)
+            _claim_failed(None, began)
             if job is None:
                 return jobstore.next_due()
             busy = True
@@ -131,17 +133,25 @@ def run_slot(task: Work, owner: str, settings: Settings, paths: Paths, gate: Gat
     return None
 
 
-_claim_failure = {"said": ""}  # what was last said, for every slot (they fail together)
+# What was last said, for every slot (they fail together), and when the claim that ended
+# the last failure began.
+_claim_failure: dict[str, Any] = {"said": "", "over_since": 0.0}
 _claim_failure_lock = threading.Lock()
 
 
-def _claim_failed(exc: Exception | None) -> None:
+def _claim_failed(exc: Exception | None, began: float) -> None:
     """Said once while it lasts (it is tried every few seconds), not at every try nor by
-    every slot; None: a claim went through, so the next failure is news again."""
+    every slot; None: a claim went through, so the next failure is news again. A failed
+    claim that began before the one that went through belongs to the failure just over
+    (two slots around the moment the lock is let go), and is not news."""
     reason = "" if exc is None else str(exc)
     with _claim_failure_lock:
-        news = bool(reason) and reason != _claim_failure["said"]
-        _claim_failure["said"] = reason
+        if not reason:
+            _claim_failure.update(said="", over_since=began)
+            return
+        news = reason != _claim_failure["said"] and began >= _claim_failure["over_since"]
+        if news:
+            _claim_failure["said"] = reason
     if news:
         log.warning("could not take the next job (%s); trying again every %.0f s",
                     reason, CLAIM_AGAIN_AFTER_S)

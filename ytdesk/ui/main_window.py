@@ -27,6 +27,7 @@ from .paused_banner import PausedBanner
 if TYPE_CHECKING:
     from ytdesk.jobs.preview_task import PreviewService
 
+    from .channel_browser import ChannelBrowser
     from .cleanup_dialog import CleanupDialog
 
 SPEED_EVERY_MS = 1_000
@@ -37,12 +38,8 @@ BUSY_NOTE = "Library busy: waiting for another program to let go of it"
 BUSY_DETAIL = ("Another program is writing to ytdesk's library (a backup tool, a database "
                "browser, or another ytdesk). What you add or change waits and is saved as "
                "soon as it lets go; downloads go on.")
-# Until the channel browser and the player exist, their tabs say so plainly, and say what
-# already works instead.
+# Until the player exists, its tab says so plainly, and says what already works instead.
 COMING = {
-    "Channels": "Channels are coming in a later version of ytdesk: follow a channel and "
-                "ytdesk keeps its new videos downloaded.\n\nToday, paste or drop a channel's "
-                "address to download all of its videos now.",
     "Player": "The player is coming in a later version of ytdesk.\n\nToday, select a "
               "finished download and choose “Open folder” to find its file.",
 }
@@ -107,6 +104,14 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Areas")
         self.tabs.tabBar().setAccessibleName("Areas")
         self.tabs.addTab(self.jobs, icons.icon("running"), "Downloads")
+        # The channel browser is made when its tab is first opened: the first frame does
+        # not need it (its modules and the network's take ~12 ms to import).
+        self._browser: ChannelBrowser | None = None
+        self.channels_page = QWidget()
+        self._channels_layout = QVBoxLayout(self.channels_page)
+        self._channels_layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self.channels_page, "Channels")
+        self.tabs.currentChanged.connect(self._tab_opened)
         for title, text in COMING.items():
             index = self.tabs.addTab(_coming_page(text), title)
             self.tabs.setTabToolTip(index, f"{title}: coming in a later version")
@@ -255,6 +260,23 @@ class MainWindow(QMainWindow):
         self.subscription_dialog = edit_subscription(self, self.manager,
                                                      url=checked.url if checked.ok else "")
 
+    # -- the channel browser --------------------------------------------------------------------
+    @property
+    def browser(self) -> ChannelBrowser:
+        if self._browser is None:
+            from .channel_browser import ChannelBrowser
+
+            self._browser = ChannelBrowser(self.manager, self.reader, self.paths, self.settings)
+            self._browser.message.connect(self.say)
+            # Until ytdesk has a player, a video opened in the browser plays in the system's.
+            self._browser.videoActivated.connect(self._browser.open_in_system_player)
+            self._channels_layout.addWidget(self._browser)
+        return self._browser
+
+    def _tab_opened(self, index: int) -> None:
+        if self.tabs.widget(index) is self.channels_page and self._browser is None:
+            self.browser.show()  # made now, shown with its page
+
     # -- other windows ----------------------------------------------------------------------------
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog
@@ -371,6 +393,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_state()
+        if self._browser is not None:
+            self._browser.close_down()
         super().closeEvent(event)
 
     def may_close(self) -> bool:
