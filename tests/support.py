@@ -19,6 +19,10 @@ FAST_SETTINGS = {
     "rate_limit_hold_seconds": 0.6,
     "rate_limit_hold_cap_seconds": 2.0,
     "socket_timeout": 5.0,
+    # Subscriptions are synced when a test asks (tests of the scheduler turn it on), and a
+    # sync's downloads make no polite pause.
+    "background_sync": False,
+    "site_hold_pause_seconds": 0.0,
 }
 
 

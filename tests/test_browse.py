@@ -7,7 +7,7 @@ import json
 
 from library_fill import follow_with_videos
 
-from ytdesk.core import browse, channels, jobstore
+from ytdesk.core import browse, channels, jobstore, subscription_videos
 from ytdesk.core.models import Job, SubscriptionEntry, Video
 
 
@@ -60,7 +60,7 @@ def test_unsubscribing_deletes_only_what_no_other_subscription_lists(home, tmp_p
     ids = [c.id for c in browse.videos_of(a.id)]
     Video.update(filepath=str(tmp_path / "f.mp4")).where(Video.id.in_(ids[:2])).execute()
     SubscriptionEntry.insert(subscription=b.id, video=ids[0]).execute()
-    assert browse.downloaded_only_here(a.id) == [ids[1]]
+    assert subscription_videos.only_listed_by(a.id) == [ids[1]]
 
 
 def test_which_jobs_sync_which_subscription(home):

@@ -24,6 +24,7 @@ connection.execute("BEGIN EXCLUSIVE")
 print("locked", flush=True)
 time.sleep(float(sys.argv[2]))
 connection.execute("ROLLBACK")  # nothing committed: no data_version change to wake anyone
+print(time.time(), flush=True)  # when it let go
 """
 
 
@@ -36,8 +37,10 @@ class Locker:
             stdout=subprocess.PIPE, text=True)
         assert self.process.stdout.readline().strip() == "locked"
 
-    def wait(self) -> None:
-        self.process.wait(timeout=60)
+    def wait(self) -> float:
+        """When the lock was let go (epoch seconds)."""
+        out, _ = self.process.communicate(timeout=60)
+        return float(out.strip())
 
 
 def short_busy_wait(home) -> None:
@@ -74,13 +77,18 @@ def test_a_claim_refused_by_a_locked_library_is_tried_again(site, home,
             qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
         finally:
             manager.shutdown(timeout_s=10)
-            locker.wait()
+            let_go = locker.wait()
 
     assert job(job_id).status == "succeeded"
     assert job(job_id).attempts == 1
     assert seen == [(job_id, "succeeded", "succeeded")]
-    refused = [r for r in caplog.records if "could not take the next job" in r.getMessage()]
-    assert len(refused) <= 1, [r.getMessage() for r in refused]  # said once, not every try
+    refused = [r.created for r in caplog.records
+               if "could not take the next job" in r.getMessage()]
+    # Said once while the other program held the lock, not at every try. (On a loaded
+    # machine our own writes may later keep a claim waiting past its short busy wait: a new
+    # refusal, said again; seen in full-suite runs.)
+    while_held = [at for at in refused if at <= let_go + SHORT_BUSY_WAIT_S]
+    assert len(while_held) <= 1, (refused, let_go)
     assert not [r for r in caplog.records if r.exc_info]  # no traceback
 
 

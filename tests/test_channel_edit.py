@@ -79,3 +79,15 @@ def test_subscribing_takes_retention_and_enabled_and_checks_them(home):
     made = channels.subscribe(CHANNEL, keep_newest=3, delete_watched_after_days=14,
                               enabled=False)
     assert (made.keep_newest, made.delete_watched_after_days, made.enabled) == (3, 14, False)
+
+
+def test_a_folder_is_a_full_path_or_nothing(home, tmp_path):
+    made = channels.subscribe("https://example.com/c/sea", "Sea TV", folder=str(tmp_path))
+    assert made.folder == str(tmp_path)
+    for relative in ("videos/sea", "./sea"):
+        with pytest.raises(channels.ChannelError, match="is not a full path"):
+            channels.subscribe("https://example.com/c/other", folder=relative)
+        with pytest.raises(channels.ChannelError, match="is not a full path"):
+            channels.update(made.id, folder=relative)
+    assert channels.get(made.id).folder == str(tmp_path)
+    assert channels.update(made.id, folder="  ").folder is None

@@ -67,13 +67,26 @@ def test_claim_takes_highest_priority_then_oldest_and_respects_site_limits(home)
 
 
 def test_a_held_site_is_skipped_until_its_hold_ends(home):
+    from ytdesk.core import site_holds
+    from ytdesk.core.models import SiteHold
+
     ids = jobstore.add_jobs([jobstore.NewJob("download", "https://a.example/1"),
-                             jobstore.NewJob("download", "https://b.example/2")])
-    first = jobstore.hold_site("a.example", 60, 600, "429")
+                             jobstore.NewJob("download", "https://b.example/2"),
+                             jobstore.NewJob("download", "https://a.example/3")])
+    first = site_holds.hold("a.example", 60, 600, "429")
+    assert first.new
     assert jobstore.claim_next("me", 30, 2).id == ids[1]
     assert jobstore.claim_next("me", 30, 2) is None
-    second = jobstore.hold_site("a.example", 60, 600, "429 again")
-    assert second - first == pytest.approx(60, abs=1)  # each strike doubles the hold
+    # Its other running jobs failing the same way join the hold: no new strike, no notice.
+    joined = site_holds.hold("a.example", 60, 600, "429 again")
+    assert (joined.until, joined.new) == (first.until, False)
+    # The hold ran out: one job of the site at a time until one gets through.
+    SiteHold.update(until=0).execute()
+    assert jobstore.claim_next("me", 30, 2).id == ids[0]
+    assert jobstore.claim_next("me", 30, 2) is None
+    second = site_holds.hold("a.example", 60, 600, "429 again")
+    assert second.new and second.until - first.until == pytest.approx(60, abs=1)  # doubled
+    assert site_holds.holds_of("a.example") == 2
 
 
 def test_failures_are_classified_into_plain_sentences():

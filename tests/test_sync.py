@@ -78,6 +78,7 @@ def test_the_first_sync_takes_the_back_catalogue_and_the_next_only_the_new(
     assert listing_pages(site, "sea") <= 2
     counts = channels.get(followed.id).last_counts
     assert counts["new"] == 3 and counts["failed"] == 0
+    assert channels.get(followed.id).avatar == f"{site.channel_url('sea')}/avatar.jpg"
     assert second.result.startswith("3 new of ")
     assert not list(Job.select().where((Job.parent == second.id) & (Job.url.contains("sea0"))
                                        & ~Job.url.contains("sea03")))
@@ -270,8 +271,8 @@ def test_due_subscriptions_are_synced_a_few_at_a_time(site, home, qtbot):
     followed = [channels.subscribe(site.channel_url(f"c{n}"), f"Channel {n}") for n in range(5)]
     later = channels.subscribe(site.channel_url("c0", "videos"), "Synced just now")
     Subscription.update(last_synced_at=9e12).where(Subscription.id == later.id).execute()
-    home.settings.set("sync_check_seconds", 0.05)
-    home.settings.set("syncs_at_once", 2)
+    home.settings.set_many({"background_sync": True, "sync_spread_seconds": 0,
+                            "syncs_at_once": 2})
     manager = JobManager(home.paths, home.settings)
     manager.start()
     try:

@@ -99,3 +99,18 @@ def test_a_sponsorblock_address_must_be_a_web_address(qtbot, home, dialog):
     dialog.editors["sponsorblock_api"].setText("https://sponsor.example.org")
     press_ok(qtbot, dialog)
     assert home.settings.get("sponsorblock_api") == "https://sponsor.example.org"
+
+
+def test_quiet_hours_and_the_speed_schedule_are_set_or_refused_with_a_sentence(qtbot, home,
+                                                                              dialog):
+    dialog.editors["quiet_hours"].setText("23:00-7")
+    press_ok(qtbot, dialog)
+    assert dialog.isVisible() and "write it as 23:00-07:00" in dialog.error_label.text()
+    assert home.settings.get("quiet_hours") == ""
+    dialog.editors["quiet_hours"].setText("23:00-07:00")
+    dialog.editors["speed_schedule"].setText("09:00-18:00 500")
+    press_ok(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: home.settings.get("speed_schedule") == "09:00-18:00 500")
+    assert home.settings.get("quiet_hours") == "23:00-07:00"
+    assert dialog.editors["quiet_hours"].accessibleName() == SHOWN["quiet_hours"]

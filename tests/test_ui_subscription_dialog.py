@@ -51,11 +51,12 @@ def open_dialog(still, qtbot):
 
 
 def save(qtbot, dialog: SubscriptionDialog) -> None:
+    """Save, and wait for the dialog to close (it is deleted then: nothing is read after)."""
+    ended: list[int] = []
+    dialog.finished.connect(ended.append)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible() or dialog.refusal.isVisible(),
-                    timeout=WAIT_MS)
-    assert not dialog.refusal.isVisible(), dialog.refusal.text()
-    assert dialog.result() == SubscriptionDialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: bool(ended) or dialog.refusal.isVisible(), timeout=WAIT_MS)
+    assert ended == [SubscriptionDialog.DialogCode.Accepted], dialog.refusal.text()
 
 
 def refused(qtbot, dialog: SubscriptionDialog, sentence: str) -> None:
@@ -241,8 +242,10 @@ def test_a_relative_folder_is_refused(open_dialog, followed, qtbot):
 def test_cancel_saves_nothing(open_dialog, followed, qtbot):
     dialog = open_dialog(followed)
     dialog.name.setText("Renamed")
+    parent = dialog.parentWidget()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    # Closed is gone (deleted), so dialogs opened again and again do not pile up.
+    qtbot.waitUntil(lambda: not parent.findChildren(SubscriptionDialog), timeout=WAIT_MS)
     assert channels.get(followed.id) == followed
 
 

@@ -10,8 +10,11 @@ Start-up runs in an order that never loses work:
    crash interrupted), then the URLs from the command line are queued and `--play` plays.
    None of these shows in the first frame, and together they take about 35 ms (importing
    asyncio, looking up ffmpeg), measured against a cold start of about 200 ms.
-On quit (last window closed, SIGTERM, Ctrl-C) the manager stops its jobs, whose partial
-files stay for next time, and then the DB closes.
+Where the desktop has a system tray, closing the window hides it there and the tray's Quit
+ends ytdesk; `--minimized` (and the start_minimised setting) starts hidden in the tray, or
+minimised to the taskbar where there is none.
+On quit (last window closed, the tray's Quit, SIGTERM, Ctrl-C) the manager stops its jobs,
+whose partial files stay for next time, and then the DB closes.
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ if TYPE_CHECKING:
     from ytdesk.ui.first_page import FirstPage
     from ytdesk.ui.main_window import MainWindow
     from ytdesk.ui.play_opener import PlayOpener
+    from ytdesk.ui.tray import Tray
+    from ytdesk.ui.tray_system import TraySystem
 
 log = logging.getLogger("ytdesk.app")  # not "__main__" under `python -m`
 
@@ -69,6 +74,7 @@ class Options:
     data_dir: Path
     download_dir: Path | None
     urls: list[str] = field(default_factory=list)
+    minimized: bool = False  # start hidden in the tray (minimised where there is none)
     play: str | None = None  # a file or web address to play, as given
 
 
@@ -78,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
         "if ytdesk is already running, they are handed to it."))
     parser.add_argument("--version", action="version", version=f"ytdesk {__version__}")
     add_location_arguments(parser)
+    parser.add_argument("--minimized", "--minimised", action="store_true", help=(
+        "start hidden in the system tray (minimised to the taskbar where there is no tray), "
+        "as starting at login does"))
     # Optional value: a desktop's "Open with" runs `ytdesk --play %f`, and a plain start
     # from the same launcher leaves `--play` with nothing after it.
     parser.add_argument("--play", metavar="PATH_OR_URL", nargs="?", help=(
@@ -92,7 +101,7 @@ def parse_args(argv: Sequence[str]) -> Options:
     args = build_parser().parse_args(list(argv))
     return Options(data_dir=resolve_data_dir(args.data_dir),
                    download_dir=download_dir_override(args.download_dir), urls=args.urls,
-                   play=args.play or None)
+                   minimized=args.minimized, play=args.play or None)
 
 
 def tell(text: str) -> None:
@@ -213,10 +222,16 @@ class Ytdesk:
     opener: PlayOpener
     urls: list[str] = field(default_factory=list)  # from the command line, queued at start
     play: str | None = None  # from --play, checked, played at start
+    tray_system: TraySystem | None = None  # the desktop's tray, where it has one
+    tray: Tray | None = None  # made at start, where there is a tray
 
     def start(self) -> None:
-        """Run the queue (taking back interrupted jobs first), then queue the URLs and play
-        what --play named."""
+        """The tray icon and the clipboard watcher (the first frame needs neither: ~10 ms),
+        then run the queue (taking back interrupted jobs first), then queue the URLs and
+        play what --play named."""
+        if self.tray_system is not None and self.tray is None:
+            self.tray = make_tray(self.window, self.tray_system)
+        watch_clipboard(self.window, self.tray)
         self.manager.start()
         if self.urls:
             self.window.add_urls(self.urls)
@@ -227,6 +242,8 @@ class Ytdesk:
         if not self.manager.shutdown(SHUTDOWN_TIMEOUT_S):
             log.warning("some downloads did not stop within %g s; they resume next start",
                         SHUTDOWN_TIMEOUT_S)
+        if self.tray is not None:
+            self.tray.close_down()
         # Delete the Qt objects now, while the DB they may touch on the way out is open.
         self.window.deleteLater()
         self.manager.deleteLater()
@@ -237,7 +254,8 @@ class Ytdesk:
         self.log_handler.close()
 
 
-def build_app(options: Options, server: InstanceServer, reporter: CrashReporter) -> Ytdesk:
+def build_app(options: Options, server: InstanceServer, reporter: CrashReporter,
+              tray_system: TraySystem | None = None) -> Ytdesk:
     """Everything ytdesk is made of, built here and handed to whoever needs it. The window
     is shown; the caller starts the rest (`Ytdesk.start`) once `first_page.shown` says the
     job list is on screen."""
@@ -248,6 +266,7 @@ def build_app(options: Options, server: InstanceServer, reporter: CrashReporter)
     from ytdesk.ui.first_page import FirstPage
     from ytdesk.ui.main_window import MainWindow
     from ytdesk.ui.play_opener import PlayOpener
+    from ytdesk.ui.tray_system import TraySystem
 
     paths = Paths(options.data_dir).ensure()
     log_handler = setup_logging(paths.app_log)
@@ -271,16 +290,46 @@ def build_app(options: Options, server: InstanceServer, reporter: CrashReporter)
     server.raiseRequested.connect(window.bring_to_front)
     opener = PlayOpener(window)
     server.playRequested.connect(opener.open)
-    # Until ytdesk has a tray icon, "start minimised" minimises to the taskbar: a window
-    # hidden with no tray to bring it back would leave the user no way in.
-    if settings.get("start_minimised"):
-        window.showMinimized()
+    system = tray_system or TraySystem()
+    has_tray = system.available()
+    if not has_tray:
+        log.info("this desktop has no system tray: closing the window quits ytdesk")
+    if options.minimized or settings.get("start_minimised"):
+        # Hidden in the tray (made at start, at once: nothing waits for a first page);
+        # with no tray, minimised to the taskbar: a window hidden with no tray to bring it
+        # back would leave the user no way in.
+        if not has_tray:
+            window.showMinimized()
         first_page = FirstPage(window.jobs, give_up_ms=0)  # nothing to wait for
     else:
         window.show()
         first_page = FirstPage(window.jobs)
     return Ytdesk(paths, db, settings, manager, window, first_page, log_handler, opener,
-                  list(options.urls), options.play)
+                  list(options.urls), options.play, system if has_tray else None)
+
+
+def watch_clipboard(window: MainWindow, tray: Tray | None) -> None:
+    """Copied links are offered in the tray's message, else in a bar above the window's
+    tabs (the watcher reads its setting each time: off by default)."""
+    from ytdesk.ui.clipboard_watch import ClipboardOffer, ClipboardWatch
+
+    watch = ClipboardWatch(window.settings, window)
+    if tray is not None:
+        watch.offered.connect(tray.offer_link)
+        return
+    offer = ClipboardOffer()
+    column = window.centralWidget().layout()  # type: ignore[union-attr]  # the banners, then the tabs
+    column.insertWidget(1, offer)  # type: ignore[union-attr]  # MainWindow made it a QVBoxLayout
+    watch.offered.connect(offer.offer)
+    offer.accepted.connect(window.add_urls)
+
+
+def make_tray(window: MainWindow, system: TraySystem) -> Tray:
+    """The tray icon, on a desktop that has a tray (nothing else needs it)."""
+    from ytdesk.ui.tray import Tray
+
+    window.tray = Tray(window, system)
+    return window.tray
 
 
 def library_problem(error: BaseException, data_dir: Path):
@@ -412,6 +461,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 events.start()  # first: a signal during what follows is then handled by it
                 ytdesk.start()
+                if ytdesk.tray is not None:
+                    ytdesk.tray.quitRequested.connect(quit_app)
             except Exception:
                 reporter.report_now(*sys.exc_info())
                 app.exit(EXIT_FAILED)

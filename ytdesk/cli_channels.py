@@ -15,7 +15,7 @@ from ytdesk.cli import (EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, EXIT_QUEUE_PAUSED,
                         _print_json, _say, process_queue)
 from ytdesk.core import channel_summary, channels, job_family
 from ytdesk.core import jobstates as st
-from ytdesk.core import jobstore, presets, subscription_import, subscription_videos, video_actions
+from ytdesk.core import jobstore, presets, subscription_import, subscription_videos
 from ytdesk.core.channels import ChannelError
 from ytdesk.core.clock import iso
 from ytdesk.core.credentials import Logins
@@ -94,15 +94,13 @@ def cmd_unsubscribe(args, paths: Paths, settings: Settings) -> int:
     except ChannelError as error:
         _complain(str(error))
         return EXIT_BAD_INPUT
-    if args.delete_files:
-        # Only files no other subscription lists: another channel still wants the rest.
-        deleted = video_actions.delete_files(subscription_videos.only_listed_by(args.id))
+    deleted = subscription_videos.unsubscribe(args.id, args.delete_files)
+    if deleted is not None:
         _say(printable(deleted.sentence()))
         if deleted.problems:  # kept, so that running it again finishes the job
             _complain(f"still subscribed to {followed.title}: delete the files that are left, "
                       "then unsubscribe again.")
             return EXIT_FAILED
-    channels.unsubscribe(args.id)
     _say(f"Unsubscribed from {printable(followed.title)}.")
     return EXIT_OK
 

@@ -34,7 +34,10 @@ from xml.sax.saxutils import escape as xml_escape
 DEFAULT_PAGE_SIZE = 2
 _CHUNK = 64 * 1024
 _STATUS_FAULTS = {'404': 404, '403': 403, '429': 429, '500': 500, 'redirect_loop': 302}
-FAULT_MODES = frozenset({'drop', 'slow', 'latency', 'trickle', 'stall', *_STATUS_FAULTS})
+FAULT_MODES = frozenset({'drop', 'slow', 'latency', 'trickle', 'stall', 'bot_check',
+                         *_STATUS_FAULTS})
+BOT_CHECK = ('Sign in to confirm you\u2019re not a bot',
+             'This helps protect our community. Learn more')
 TABS = ('videos', 'shorts', 'streams')
 NEWEST_IN_FEED = 15  # a YouTube channel's RSS feed lists its 15 newest uploads
 
@@ -187,6 +190,7 @@ class FakeSite:
         self._thumbnails: dict[str, Path] = {}  # video id -> a file served as its thumbnail
         self._records: list[_Record] = []
         self._httpd: ThreadingHTTPServer | None = None
+        self._last_port: int | None = None  # the port it was last served on
         self._thread: threading.Thread | None = None
         self._conns: set[socket.socket] = set()
         self._stopping = threading.Event()
@@ -213,6 +217,7 @@ class FakeSite:
         httpd = _Server(('127.0.0.1', 0), _Handler)
         httpd.site = self
         self._httpd = httpd
+        self._last_port = httpd.server_address[1]
         self._thread = threading.Thread(
             target=httpd.serve_forever, kwargs={'poll_interval': 0.05},
             name=f'FakeSite:{httpd.server_address[1]}', daemon=True)
@@ -243,9 +248,13 @@ class FakeSite:
 
     @property
     def port(self) -> int:
-        if self._httpd is None:
+        # A request still being answered while the site stops (a preview thread the test did
+        # not wait for) builds its URLs with the port it was served on, not an error.
+        if self._httpd is not None:
+            return self._httpd.server_address[1]
+        if self._last_port is None:
             raise RuntimeError('FakeSite is not started')
-        return self._httpd.server_address[1]
+        return self._last_port
 
     @property
     def base_url(self) -> str:
@@ -392,7 +401,9 @@ class FakeSite:
 
         mode: 'drop' (after_bytes=K: full headers, K body bytes, then close),
         '404' / '403' / '500' / '429' (429 adds Retry-After: 1), 'redirect_loop' (a 302
-        back to the same address), or
+        back to the same address), 'bot_check' (on /api/video/<id>: YouTube's "Sign in to
+        confirm you're not a bot" with no formats; unless_cookie='name=value': not to a
+        request that sends that cookie), or
         'slow' (bytes_per_second=B), or 'latency' (seconds=S before the answer
         starts, like a server far away), 'trickle' (bytes_per_second=B, default 1:
         one byte at a time, forever), or 'stall' (after_bytes=K body bytes, then
@@ -427,6 +438,11 @@ class FakeSite:
         sign-in does): without it they get 403."""
         with self._lock:
             self._cookies[path_prefix] = f'{name}={value}'
+
+    @staticmethod
+    def _cookie_sent(pair: str | None, cookie_header: str | None) -> bool:
+        sent = {part.strip() for part in (cookie_header or '').split(';')}
+        return pair is not None and pair in sent
 
     def _cookie_refused(self, path: str, cookie_header: str | None) -> bool:
         with self._lock:
@@ -874,6 +890,12 @@ class _Handler(BaseHTTPRequestHandler):
             resp.headers['WWW-Authenticate'] = 'Basic realm="fakesite"'
         elif site._cookie_refused(self.path, self.headers.get('Cookie')):
             resp = _text(403, 'sign in to watch this')
+        elif fault and fault.mode == 'bot_check' and not site._cookie_sent(
+                fault.kw.get('unless_cookie'), self.headers.get('Cookie')):
+            # As YouTube's player answers a client it suspects: no formats, a sign-in ask.
+            video_id = self.path.split('?')[0].rstrip('/').rsplit('/', 1)[-1]
+            resp = _json({'id': video_id, 'playability': {
+                'status': 'LOGIN_REQUIRED', 'reason': BOT_CHECK[0], 'subreason': BOT_CHECK[1]}})
         elif fault and fault.mode in _STATUS_FAULTS:
             resp = _text(_STATUS_FAULTS[fault.mode], f'injected {fault.mode}')
             if fault.mode == '429':

@@ -141,19 +141,6 @@ def cards(video_ids: Iterable[int], subscription_id: int | None = None) -> dict[
     return found
 
 
-def downloaded_only_here(subscription_id: int) -> list[int]:
-    """The videos of this subscription whose files the library holds and that no other
-    subscription lists: what unsubscribing may delete (another one still follows the rest)."""
-    elsewhere = (SubscriptionEntry.select(SubscriptionEntry.video)
-                 .where(SubscriptionEntry.subscription != subscription_id))
-    rows: Any = (SubscriptionEntry.select(SubscriptionEntry.video)
-            .join(Video, on=SubscriptionEntry.video == Video.id)
-            .where((SubscriptionEntry.subscription == subscription_id)
-                   & Video.filepath.is_null(False) & Video.id.not_in(elsewhere))
-            .tuples())
-    return [row[0] for row in rows]
-
-
 def _subscription_of(payload: str) -> int | None:
     try:
         value = json.loads(payload or "{}").get("subscription_id")

@@ -6,6 +6,7 @@ transaction and no network: the sync job reads the sites later."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -141,6 +142,21 @@ def check_filters(filters: Any) -> dict[str, Any]:
     return checked
 
 
+def check_folder(folder: Any) -> str | None:
+    """A subscription's own download folder: a full path (a relative one would mean one
+    thing to the download and another to clean-up), or nothing for the usual folder."""
+    if folder is not None and not isinstance(folder, str):
+        raise ChannelError("A subscription's folder is a path, or nothing for the usual "
+                           "folder.")
+    text = (folder or "").strip()
+    if not text:
+        return None
+    if not os.path.isabs(os.path.expanduser(text)):
+        raise ChannelError(f"The download folder '{text}' is not a full path; choose one "
+                           "with Browse…, or leave it empty for the usual folder.")
+    return os.path.expanduser(text)
+
+
 # -- changing ---------------------------------------------------------------------------------
 def subscribe(url: str, title: str | None = None, *, group: str = "",
               interval_s: float = DEFAULT_INTERVAL_S, backfill: Any = DEFAULT_BACKFILL,
@@ -155,7 +171,8 @@ def subscribe(url: str, title: str | None = None, *, group: str = "",
         raise ChannelError("enabled is true or false.")
     values = dict(url=checked.url, title=(title or "").strip() or checked.url,
                   group_name=group.strip(), interval_s=check_interval(interval_s),
-                  backfill=check_backfill(backfill), preset=preset, folder=folder,
+                  backfill=check_backfill(backfill), preset=preset,
+                  folder=check_folder(folder),
                   filters=json.dumps(check_filters(filters or {}), sort_keys=True),
                   keep_newest=check_retention("keep_newest", keep_newest),
                   delete_watched_after_days=check_retention("delete_watched_after_days",
@@ -224,26 +241,13 @@ def queue_syncs(subscription_ids: list[int], priority: int = PRIORITIES["normal"
     return [active.get(i) or made[i] for i in wanted]
 
 
-def queue_due_syncs(stamp: float, at_most: int) -> list[int]:
-    """Background syncs for enabled subscriptions whose interval has passed (never synced:
-    due now), longest-waiting first, while fewer than `at_most` syncs are queued or
-    running: a thousand imported subscriptions are listed a few at a time, not at once."""
+def queue_all_syncs() -> list[int]:
+    """Sync all now: every enabled subscription (a sync already queued or running counts)."""
     with transaction():
-        active = [job.payload for job in Job.select(Job.payload).where(
-            (Job.kind == "sync") & Job.status.in_(st.ACTIVE))]
-        room = at_most - len(active)
-        if room <= 0:
-            return []
-        next_due = SubscriptionRow.last_synced_at + SubscriptionRow.interval_s
-        due = (SubscriptionRow.select(SubscriptionRow.id)
-               .where(SubscriptionRow.enabled
-                      & (SubscriptionRow.last_synced_at.is_null() | (next_due <= stamp)))
-               .order_by(pw.fn.COALESCE(next_due, SubscriptionRow.created_at),
-                         SubscriptionRow.id)
-               .limit(room + len(active)))
-        busy = {_json_dict(text).get("subscription_id") for text in active}
-        wanted = [row.id for row in due if row.id not in busy][:room]
-        return queue_syncs(wanted, PRIORITIES["low"]) if wanted else []
+        ids = [row.id for row in SubscriptionRow.select(SubscriptionRow.id)
+               .where(SubscriptionRow.enabled).order_by(SubscriptionRow.id)]
+        newest = Job.select(pw.fn.MAX(Job.id)).scalar() or 0
+        return [i for i in (queue_syncs(ids) if ids else []) if i > newest]  # only new ones
 
 
 # What a user edits of a subscription, and the column each is kept in.
@@ -266,7 +270,9 @@ def update(subscription_id: int, **changes: Any) -> Followed:
             if not isinstance(value, str):
                 raise ChannelError(f"A subscription's {name} is text.")
             value = value.strip()
-        elif name in ("folder", "preset"):
+        elif name == "folder":
+            value = check_folder(value)
+        elif name == "preset":
             if value is not None and not isinstance(value, str):
                 raise ChannelError(f"A subscription's {name} is a name, or nothing for the "
                                    "default.")

@@ -76,36 +76,46 @@ def _event(job_id: int, kind: str, from_status: str | None = None,
 
 # -- claiming --------------------------------------------------------------------------------
 # The best job that may start now: highest priority, then oldest, skipping held sites and
-# sites at their limit. Written out so it can name the partial index job_runnable
-# (migration 001): SQLite otherwise takes the status index and sorts every queued job on
-# each claim (10,000 queued: 4 ms a claim, measured). A constant; values are bound.
+# sites at their limit; a site whose hold ran out (or was released) but that has not served
+# a job since runs one job at a time (core/site_holds). Written out so it can name the
+# partial index job_runnable (migration 001): SQLite otherwise takes the status index and
+# sorts every queued job on each claim (10,000 queued: 4 ms a claim, measured). A
+# constant; values are bound.
 _BEST_RUNNABLE = """
 SELECT id, status FROM job INDEXED BY job_runnable
-WHERE status IN ('queued', 'waiting') AND scheduled_at <= ?
+WHERE status IN ('queued', 'waiting') AND scheduled_at <= ? AND priority > ?
   AND site NOT IN (SELECT site FROM site_hold WHERE until > ?)
   AND site NOT IN (SELECT site FROM job WHERE status = 'running'
                    GROUP BY site HAVING COUNT(*) >= ?)
+  AND site NOT IN (SELECT site FROM job WHERE status = 'running'
+                   AND site IN (SELECT site FROM site_hold))
 ORDER BY priority DESC, id LIMIT 1
 """
 assert st.RUNNABLE == ("queued", "waiting") and st.RUNNING == "running"
 
 
-def _best_runnable(stamp: float, per_site_limit: int) -> tuple[int, str] | None:
-    return bound().execute_sql(_BEST_RUNNABLE, (stamp, stamp, per_site_limit)).fetchone()
+ANY_PRIORITY = -2 ** 62
+BACKGROUND_HELD = PRIORITIES["low"]  # quiet hours: jobs at or below it wait
+
+
+def _best_runnable(stamp: float, per_site_limit: int, above: int) -> tuple[int, str] | None:
+    return bound().execute_sql(_BEST_RUNNABLE, (stamp, above, stamp,
+                                                per_site_limit)).fetchone()
 
 
 def claim_next(owner: str, lease_seconds: float, per_site_limit: int,
-               look_first: bool = True) -> Job | None:
+               look_first: bool = True, above: int = ANY_PRIORITY) -> Job | None:
     """Take the best runnable job (highest priority, then oldest) whose site is neither
     held nor at its limit, and make it ours. None when there is nothing to take.
     `look_first`: look without a lock before taking it (most looks find nothing, and an
     idle look should not hold up other writers); a slot in the middle of a batch, which
-    just found work, goes straight to the claim."""
+    just found work, goes straight to the claim. `above`: only jobs of a higher priority
+    (quiet hours: BACKGROUND_HELD)."""
     stamp = now()
-    if look_first and _best_runnable(stamp, per_site_limit) is None:
+    if look_first and _best_runnable(stamp, per_site_limit, above) is None:
         return None
     with transaction():
-        candidate = _best_runnable(stamp, per_site_limit)
+        candidate = _best_runnable(stamp, per_site_limit, above)
         if candidate is None:
             return None
         job_id, status = candidate
@@ -150,8 +160,8 @@ def move(job_id: int, to_status: str, *, owner: str | None = None, message: str 
          event_kind: str = "status", forgive_site: str | None = None, **fields: Any) -> bool:
     """Change a job's status if its life allows it (and, given `owner`, only if that process
     still owns it). Returns False when the job had already moved on. `forgive_site`: a
-    site that served this job has forgiven us: its rate-limit strikes go, in the same
-    transaction."""
+    site that served this job has forgiven us: its hold's row and strikes go, in the same
+    transaction, unless the hold is still on."""
     if to_status not in st.STATUSES:
         raise st.TransitionError(f"{to_status!r} is not a job status.")
     stamp = now()
@@ -171,7 +181,10 @@ def move(job_id: int, to_status: str, *, owner: str | None = None, message: str 
             return False
         _event(job_id, event_kind, current.status, to_status, message)
         if forgive_site is not None:
-            SiteHold.delete().where(SiteHold.site == forgive_site).execute()
+            # Only once the hold is over: a job that was under way when it began says
+            # nothing of whether the site lets us back.
+            SiteHold.delete().where((SiteHold.site == forgive_site)
+                                    & (SiteHold.until <= stamp)).execute()
     return True
 
 
@@ -233,18 +246,6 @@ def recover_interrupted(my_owner: str, owner_is_dead: Callable[[str], bool],
                        f"interrupted: {owner} stopped while running it", stamp)
         recovered.extend(ids)
     return recovered
-
-
-# -- sites ---------------------------------------------------------------------------------------
-def hold_site(site: str, base_seconds: float, cap_seconds: float, reason: str) -> float:
-    """Leave a site alone for a while; each new strike doubles the hold. Returns its end."""
-    stamp = now()
-    with transaction():
-        hold = SiteHold.get_or_none(SiteHold.site == site)
-        strikes = (hold.strikes + 1) if hold else 1
-        until = stamp + min(cap_seconds, base_seconds * 2 ** (strikes - 1))
-        SiteHold.replace(site=site, until=until, strikes=strikes, reason=reason).execute()
-    return until
 
 
 # -- reading -------------------------------------------------------------------------------------

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .day_periods import PeriodError, check_period, check_schedule
 from .db import transaction
 from .models import Setting
 from .paths import default_download_dir
@@ -28,6 +30,7 @@ class SettingSpec:
     choices: tuple | None = None
     minimum: float | None = None
     maximum: float | None = None  # for an editor's range; values are not refused above it
+    check: Callable[[Any], Any] | None = None  # reads a text value (raises with a sentence)
 
 
 SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
@@ -55,14 +58,42 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
                 "counts as dropped.", minimum=1),
     SettingSpec("stall_seconds", float, 60.0, "Seconds a download may wait without "
                 "receiving a byte before it is stopped and tried again.", minimum=1),
-    SettingSpec("sync_check_seconds", float, 60.0, "How often ytdesk looks for subscriptions "
-                "due to be synced.", minimum=0.05),
+    SettingSpec("sync_check_seconds", float, 60.0, "Longest the subscription scheduler "
+                "sleeps before looking at the clock again (so it notices a computer that "
+                "slept).", minimum=0.05),
+    SettingSpec("background_sync", bool, True, "Sync each subscription when it is due."),
+    SettingSpec("sync_spread_seconds", float, 600.0, "Due syncs are spread over up to this "
+                "long (never more than a tenth of their interval), not started all at once.",
+                minimum=0),
+    SettingSpec("quiet_hours", str, "", "No background syncs or downloads between these "
+                "times, e.g. 23:00-07:00 (empty: off).", check=check_period),
+    SettingSpec("speed_schedule", str, "", "Speed limits by time of day in KB/s, e.g. "
+                "09:00-18:00 500; running downloads follow it (empty: off).",
+                check=check_schedule),
+    SettingSpec("site_hold_pause_seconds", float, 5.0, "The polite pause between two "
+                "downloads of a sync from one site, doubled for each time the site held "
+                "ytdesk back.", minimum=0),
     SettingSpec("syncs_at_once", int, 2, "Most subscription syncs queued at a time, so a "
                 "thousand new subscriptions are not listed all at once.", minimum=1),
     SettingSpec("ask_before_adding", bool, False, "Show the add dialog for a dropped URL."),
     SettingSpec("ask_before_quitting", bool, True, "Ask before closing the window while "
                 "downloads run (they stop, and continue at the next start)."),
     SettingSpec("start_minimised", bool, False, "Start in the tray, without the window."),
+    SettingSpec("close_to_tray", bool, True, "Closing the window keeps ytdesk running in the "
+                "system tray (where there is one); Quit in the tray's menu ends it."),
+    SettingSpec("tray_notice_shown", bool, False, "The one-time notice that closing the "
+                "window keeps ytdesk in the tray was shown."),
+    SettingSpec("notify_new_videos", bool, True, "Tell me when a channel's sync downloaded "
+                "new videos."),
+    SettingSpec("notify_failed", bool, True, "Tell me when a download failed for good."),
+    SettingSpec("notify_paused", bool, True, "Tell me when the queue paused (disk full, a "
+                "folder that cannot be written)."),
+    SettingSpec("notify_site_held", bool, True, "Tell me when a site is left alone for a "
+                "while (it said 'too many requests' or asked for a sign-in)."),
+    SettingSpec("notify_every_seconds", float, 5.0, "Fewest seconds between two "
+                "notifications; what happens meanwhile is told together.", minimum=0),
+    SettingSpec("watch_clipboard", bool, False, "Offer to download a video link when one "
+                "is copied (never added without asking)."),
     SettingSpec("window_geometry", str, "", "The main window's size and place (Qt, base64)."),
     SettingSpec("window_state", str, "", "The main window's toolbars and docks (Qt, base64)."),
     SettingSpec("job_columns", str, "", "The job list's column widths and order (Qt, base64)."),
@@ -84,6 +115,11 @@ def _coerce(spec: SettingSpec, value: Any) -> Any:
             coerced = spec.type(value)
     except (TypeError, ValueError):
         raise SettingError(f"{spec.name} must be a {spec.type.__name__}, not {value!r}.") from None
+    if spec.check is not None:
+        try:
+            coerced = spec.check(coerced)
+        except PeriodError as exc:
+            raise SettingError(f"{spec.name}: {exc}") from None
     if spec.choices and coerced not in spec.choices:
         raise SettingError(f"{spec.name} must be one of {', '.join(spec.choices)}.")
     if spec.minimum is not None and coerced < spec.minimum:

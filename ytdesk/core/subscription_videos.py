@@ -1,6 +1,7 @@
 """The videos a subscription lists: linking those a full metadata refresh found (as the
 `SubscriptionEntry` rows a sync writes, so the channel lists and counts them), and finding
-the downloaded ones no other subscription lists (what unsubscribing may delete)."""
+the downloaded ones no other subscription lists (what unsubscribing may delete), and
+unsubscribing with or without them."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from typing import Any
 
 import peewee as pw
 
+from . import channels, video_actions
 from .clock import now
 from .db import transaction
 from .library import Identity, find_video
 from .models import Subscription, SubscriptionEntry, Video
+from .video_actions import Deleted
 
 CHUNK = 500
 
@@ -52,3 +55,16 @@ def only_listed_by(subscription_id: int) -> list[int]:
                    & Video.filepath.is_null(False) & ~pw.fn.EXISTS(elsewhere))
             .order_by(SubscriptionEntry.id).tuples())
     return [row[0] for row in rows]
+
+
+def unsubscribe(subscription_id: int, delete_files: bool) -> Deleted | None:
+    """Stop following; with `delete_files`, first delete the files of its videos no other
+    subscription lists (another one still wants the rest). When one cannot be deleted the
+    subscription stays, so doing it again finishes the job: the report's problems say so."""
+    report = None
+    if delete_files:
+        report = video_actions.delete_files(only_listed_by(subscription_id))
+        if report.problems:
+            return report
+    channels.unsubscribe(subscription_id)
+    return report

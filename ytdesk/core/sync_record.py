@@ -119,13 +119,16 @@ def leave_out(subscription_id: int, info: dict[str, Any], reason: str) -> None:
                     & (SubscriptionEntry.video == ids[key])).execute())
 
 
-def finished(subscription_id: int, counts: Counts, newest_feed: str | None = None) -> None:
+def finished(subscription_id: int, counts: Counts, newest_feed: str | None = None,
+             avatar: str | None = None) -> None:
     changes: dict[Any, Any] = {Subscription.last_synced_at: now(),
                                Subscription.last_error: None,
                                Subscription.last_counts: json.dumps(asdict(counts)),
                                Subscription.updated_at: now()}
     if newest_feed:
         changes[Subscription.newest_feed] = newest_feed
+    if avatar:
+        changes[Subscription.avatar] = avatar
     with transaction():
         Subscription.update(changes).where(Subscription.id == subscription_id).execute()
 

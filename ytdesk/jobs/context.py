@@ -30,8 +30,8 @@ WRITE_FIRST_WAIT_S = 0.5  # a write the job cannot do without is tried again aft
 WRITE_LONGEST_WAIT_S = 10.0  # doubling up to this
 
 # What a running job tells its manager (the first item of each report).
-STARTED, PROGRESS, LOG, ADDED, TITLED, FINISHED, PAUSE_QUEUE = (
-    "started", "progress", "log", "added", "titled", "finished", "pause queue")
+STARTED, PROGRESS, LOG, ADDED, TITLED, FINISHED, PAUSE_QUEUE, HELD = (
+    "started", "progress", "log", "added", "titled", "finished", "pause queue", "held")
 
 Report = Callable[[tuple], None]
 T = TypeVar("T")
@@ -79,6 +79,10 @@ class JobContext:
         self.unsaved_title: str | None = None  # a busy DB: written with the end state
         self._closing = closing or threading.Event()
         self.library_was_full = False  # a write met a full disk: the queue pauses
+        # Set by a download's engine: the speed limit at a moment, and how to change the
+        # running download's (the speed-limit schedule's periods begin and end meanwhile).
+        self.speed_limit_of: Callable[[float], int] | None = None
+        self.set_rate_limit: Callable[[int], None] | None = None
 
     # -- asked by the manager (its own thread) ---------------------------------------------
     def request_stop(self, reason: str) -> None:
@@ -88,6 +92,12 @@ class JobContext:
             # A read blocked on a silent server would never reach the progress hook that
             # checks the stop: its connection is cut.
             self.traffic.cut()
+
+    def follow_speed_schedule(self, stamp: float) -> None:
+        """A period of the speed-limit schedule began or ended: the running download takes
+        the limit of the new one (yt-dlp reads it for each block it receives)."""
+        if self.speed_limit_of is not None and self.set_rate_limit is not None:
+            self.set_rate_limit(self.speed_limit_of(stamp))
 
     def stop_if_stalled(self) -> bool:
         """Stop the job if it has waited `stall_seconds` without receiving a byte."""
@@ -99,6 +109,12 @@ class JobContext:
     # -- used by the job kind (worker thread) ----------------------------------------------
     def stop_reason(self) -> str | None:
         return self._stop_reason if self._stop.is_set() else None
+
+    def wait_unless_stopped(self, seconds: float) -> str | None:
+        """Wait (a polite pause) but end at once when the job is asked to stop; the stop's
+        reason, or None when the wait ran its course."""
+        self._stop.wait(seconds)
+        return self.stop_reason()
 
     def log(self, level: int, message: str) -> None:
         line = self._log_file.write(level, message)

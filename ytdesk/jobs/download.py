@@ -11,17 +11,20 @@ runs, and fails with its own sentence if the entry is still gone.
 from __future__ import annotations
 
 import logging
+import random
 from pathlib import Path
 from typing import Any
 
-from ytdesk.core import cookies, jobstore, library, presets, sync_filters, sync_record
+from ytdesk.core import (cookies, day_periods, jobstore, library, presets, site_holds, sync_filters,
+                         sync_record)
+from ytdesk.core.clock import now
 from ytdesk.core.credentials import Logins
 from ytdesk.core.library import Identity
 from ytdesk.core.preset_options import PresetOptions
 from ytdesk.core.settings import Settings
 from ytdesk.ytdl import warm
 from ytdesk.ytdl.engine import Engine
-from ytdesk.ytdl.errors import CannotDownload
+from ytdesk.ytdl.errors import CannotDownload, JobStopped
 from ytdesk.ytdl.listing import Listed, walk
 
 from .context import JobContext
@@ -46,6 +49,13 @@ def preset_name_of(payload: dict[str, Any], settings: Settings) -> str:
 
 
 def options_of(payload: dict[str, Any], settings: Settings) -> PresetOptions:
+    """`own_options_of` with the speed limits that hold now."""
+    options = own_options_of(payload, settings)
+    limit = speed_limit(options.limit_rate, settings)
+    return options.changed(limit_rate=limit) if limit != options.limit_rate else options
+
+
+def own_options_of(payload: dict[str, Any], settings: Settings) -> PresetOptions:
     """What a download runs with: its preset as it is now, with its own changes (a
     preset deleted meanwhile falls back to the default). Older jobs name a quality and
     an audio format instead: those are changes to the default preset."""
@@ -55,12 +65,17 @@ def options_of(payload: dict[str, Any], settings: Settings) -> PresetOptions:
     if isinstance(overrides, dict):
         changes.update(overrides)
     options = presets.get(name).options
-    options = options.changed(**changes) if changes else options
-    # The global limit (Settings) and the preset's: the lower one holds.
-    ceiling = settings.get("speed_limit_kbps") * 1024
-    if ceiling and (not options.limit_rate or ceiling < options.limit_rate):
-        options = options.changed(limit_rate=ceiling)
-    return options
+    return options.changed(**changes) if changes else options
+
+
+def speed_limit(own: int, settings: Settings, stamp: float | None = None) -> int:
+    """Bytes a second a download may take now: the lowest of its own (preset's) limit,
+    the global one and the speed-limit schedule's (0: no limit)."""
+    kbps = [settings.get("speed_limit_kbps"),
+            day_periods.limit_at(day_periods.parse_schedule(settings.get("speed_schedule")),
+                                 now() if stamp is None else stamp)]
+    limits = [value for value in (own, *(k * 1024 for k in kbps)) if value]
+    return min(limits) if limits else 0
 
 
 def download_dir_of(ctx: JobContext) -> Path:
@@ -85,14 +100,56 @@ def cookie_file_of(ctx: JobContext, options: PresetOptions) -> Path | None:
     return found
 
 
+MOST_POLITE_PAUSE_S = 600.0
+
+
+def for_site(ctx: JobContext, options: PresetOptions) -> PresetOptions:
+    """The site's own choice: the cookies chosen for it when it held us back (unless the
+    job or its preset has its own)."""
+    if not (ctx.payload.get(COOKIES) or options.cookies_file or options.cookies_from_browser):
+        chosen = site_holds.cookies_of(ctx.site)
+        if chosen is not None and chosen.file:
+            ctx.payload[COOKIES] = chosen.file
+        elif chosen is not None and chosen.browser:
+            options = options.changed(cookies_from_browser=chosen.browser)
+    return options
+
+
+def polite_pause_of(ctx: JobContext) -> float:
+    """Seconds a download a sync queued waits before it starts: the polite pause between
+    downloads of one site, doubled for each time the site held us back (0: not a sync's)."""
+    if ctx.kind != "download" or not ctx.payload.get(SUBSCRIPTION):
+        return 0.0
+    base = ctx.settings.get("site_hold_pause_seconds")
+    return min(MOST_POLITE_PAUSE_S, base * 2 ** min(site_holds.holds_of(ctx.site), 10))
+
+
+def _wait_politely(ctx: JobContext) -> None:
+    """Our own wait rather than yt-dlp's sleep_interval (a plain sleep): a pause, cancel
+    or quit asked meanwhile ends it at once."""
+    pause = polite_pause_of(ctx)
+    if pause <= 0:
+        return
+    pause *= random.uniform(1.0, 1.5)  # as yt-dlp's --max-sleep-interval: no lockstep
+    ctx.log(logging.INFO, f"Waiting {pause:.0f} s before downloading, to be polite to "
+                          f"{ctx.site}.")
+    reason = ctx.wait_unless_stopped(pause)
+    if reason is not None:
+        raise JobStopped(reason)
+
+
 def engine_for(ctx: JobContext, **extra: Any) -> Engine:
-    options = options_of(ctx.payload, ctx.settings)
-    return Engine(download_dir=download_dir_of(ctx), preset=options,
+    options = for_site(ctx, options_of(ctx.payload, ctx.settings))
+    own_limit = own_options_of(ctx.payload, ctx.settings).limit_rate
+    ctx.speed_limit_of = lambda stamp: speed_limit(own_limit, ctx.settings, stamp)
+    engine = Engine(download_dir=download_dir_of(ctx), preset=options,
                   sponsorblock_api=ctx.settings.get("sponsorblock_api") or None, log=ctx.log,
                   progress=ctx.progress, should_stop=ctx.stop_reason,
                   socket_timeout=ctx.settings.get("socket_timeout"),
                   logins=Logins(ctx.logins).headers() if ctx.logins else None,
                   cookie_file=cookie_file_of(ctx, options), traffic=ctx.traffic, **extra)
+    ctx.set_rate_limit = engine.set_rate_limit  # the speed-limit schedule, live
+    return engine
 
 
 def prepare(settings: Settings, count: int) -> None:
@@ -147,7 +204,10 @@ def _download(ctx: JobContext, engine: Engine, info: dict[str, Any],
     left_out = _left_out_by_filters(ctx, seen)
     if left_out:
         return left_out
-    done = None if engine.in_library(seen) else engine.download(info, context)
+    done = None
+    if not engine.in_library(seen):
+        _wait_politely(ctx)
+        done = engine.download(info, context)
     if done is None:
         return _already(ctx, engine, engine.identity(seen))
     # The file is there: a busy or full DB is waited out rather than losing the download.

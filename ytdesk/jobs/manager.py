@@ -14,14 +14,14 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ytdesk.core import channels, jobactions
 from ytdesk.core import jobstates as st
-from ytdesk.core import jobstore, queuestate
-from ytdesk.core.clock import now
+from ytdesk.core import jobstore, queuestate, site_holds
 from ytdesk.core.credentials import Logins
 from ytdesk.core.jobactions import ActionResult
 from ytdesk.core.jobstore import NewJob
@@ -29,16 +29,19 @@ from ytdesk.core.paths import Paths
 from ytdesk.core.settings import Settings
 from ytdesk.ytdl.options import find_tools
 
-from .context import LOG, PAUSE_QUEUE, PROGRESS, TITLED
+from .context import HELD, LOG, PAUSE_QUEUE, PROGRESS, TITLED
 from .kinds import KINDS, function_of, imported
 from .liveness import Liveness
 from .patient import ATTEMPT_MS, BUSY, FREE, LibraryBusy, write_patiently
 from .scheduler import Running, Scheduler
+from .speed_schedule import SpeedSchedule
+from .sync_timer import SyncTimer
 from .worker import Workers
 
 log = logging.getLogger(__name__)
 
 WARM_UP_AFTER_MS = 1_000  # after the window is up, before the user's first download
+PAUSED_BY_YOU = "You paused all downloads and syncs; Resume all starts them again."
 
 
 def _freeze_what_lasts() -> None:
@@ -86,6 +89,12 @@ class JobManager(QObject):
     subscriptionsChanged = Signal()
     libraryBusy = Signal(bool)  # True: a change waits for another program to let go of
     # the library's write lock; False: it got through (or was given up)
+    # A site said 429, a bot check, or 403 after working: none of its jobs (downloads and
+    # syncs) start before `until`. Once per hold: site, what happened and what to do (a
+    # sentence), until (epoch s).
+    siteHeld = Signal(str, str, float)
+    siteReleased = Signal(str)  # a job of a held site got through (after a hold, or a fix)
+    syncPlanned = Signal(float)  # when the next subscription is due (epoch s; 0: none)
 
     def __init__(self, paths: Paths, settings: Settings, parent: QObject | None = None,
                  concurrency: int | None = None):
@@ -112,11 +121,13 @@ class JobManager(QObject):
         self._liveness.recovered.connect(self._on_recovered)
         self._liveness.libraryFull.connect(self._on_library_full)
         self._accepting = False
-        # Subscriptions due to be synced are queued a few at a time: looked for now and
-        # then, and again as each job ends while some were queued last time.
-        self._due_syncs = QTimer(self)
-        self._due_syncs.timeout.connect(self._queue_due_syncs)
-        self._more_syncs_due = False
+        # Subscriptions due to be synced are queued a few at a time, when they are due.
+        self.sync_timer = SyncTimer(self)
+        self.sync_timer.planned.connect(self._on_sync_planned)
+        self.subscriptionsChanged.connect(self.sync_timer.replan)
+        self._speed_schedule = SpeedSchedule(settings, self._running, self)
+        # Said held, not yet said released: site -> (sentence, until).
+        self._held_sites: dict[str, tuple[str, float]] = {}
         self._paused_reason: str | None = None
         # The pause as last read from (or written to) the library: a different stored
         # value means another process paused or resumed the queue.
@@ -132,10 +143,12 @@ class JobManager(QObject):
         self._liveness.start()
         self._stored_pause = queuestate.paused_reason()  # one row, by its key
         self._scheduler.start(paused=bool(self._stored_pause))
+        self.sync_timer.start(paused=bool(self._stored_pause))
+        self._speed_schedule.apply()
+        self._writer.submit(site_holds.current, done=self._holds_found)
         if self._stored_pause:
             self._pause_here(self._stored_pause)
         QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
-        self._due_syncs.start(int(self.settings.get("sync_check_seconds") * 1000))
 
     def _warm_up(self) -> None:
         """Import yt-dlp (through the job kinds) and make a yt-dlp instance per download
@@ -161,7 +174,8 @@ class JobManager(QObject):
         """Stop claiming, ask running jobs to stop (their .part files stay), wait for them.
         Returns True if every job stopped in time."""
         self._accepting = False
-        self._due_syncs.stop()
+        self.sync_timer.stop()
+        self._speed_schedule.stop()
         self._liveness.stop()
         done = self._scheduler.stop(timeout_s)
         if not self._writer.wait(int(timeout_s * 1000)):
@@ -180,6 +194,8 @@ class JobManager(QObject):
     def apply_settings(self) -> None:
         """Take changed settings (concurrency, limits) into use without a restart."""
         self._scheduler.set_concurrency(self.concurrency())
+        self._speed_schedule.apply()  # a changed limit or schedule reaches running downloads
+        self.sync_timer.replan()  # quiet hours, background syncs on or off
 
     @property
     def running_ids(self) -> list[int]:
@@ -335,9 +351,74 @@ class JobManager(QObject):
         self._resume_here()
         self.write(queuestate.resume, done=self._resume_stored, failed=_pause_not_stored)
 
+    # -- the tray's and the window's whole-queue actions ---------------------------------------
+    def pause_all(self) -> None:
+        """Pause all: no new download or sync starts (running ones go on), and the
+        subscription scheduler sleeps, here and in every process sharing the library."""
+        if self._paused_reason is None:
+            self.pause_queue(PAUSED_BY_YOU)
+
+    def resume_all(self) -> None:
+        """Resume all: the queue runs and the scheduler plans again."""
+        if self._paused_reason is not None:
+            self.resume_queue()
+
+    def sync_all_now(self) -> None:
+        """Sync all now: a sync for every enabled subscription (one already queued or
+        running is not queued twice), ahead of background work; `jobAdded` follows."""
+        self.write(channels.queue_all_syncs, done=self.announce_added)
+
+    def release_site(self, site: str, cookies: site_holds.SiteCookies | None) -> None:
+        """The banner's choice for a held site: `cookies` (from a browser or a kept file)
+        for its jobs from now on, or None to wait. Given cookies, the hold ends and one job
+        of the site runs first; the rest follow once it got through (`siteReleased`)."""
+        if cookies is None:
+            return  # "Wait": the hold runs its course
+        self.write(site_holds.release, site, cookies, done=self._released)
+
+    def release_site_with_file(self, site: str, path: Path,
+                               failed: Callable[[BaseException], None] | None = None) -> None:
+        """The banner's "Use a cookies file…": the file is kept (user-only) and the site
+        released with it; `failed(exception)` with its sentence when it is no cookies file."""
+        self.write(site_holds.release_with_file, self.paths.cookies, site, path,
+                   done=self._released, failed=failed)
+
+    def _released(self, site: str) -> None:
+        self._scheduler.wake()
+
+    def _on_sync_planned(self, when: float) -> None:
+        self.syncPlanned.emit(when)
+
+    def _holds_found(self, holds: list[site_holds.Hold]) -> None:
+        """Holds made before this start (another run, another process): said like new."""
+        for hold in holds:
+            self._on_site_held(hold.site, hold.reason, hold.until)
+
+    def _on_site_held(self, site: str, sentence: str, until: float) -> None:
+        self._held_sites[site] = (sentence, until)
+        self.siteHeld.emit(site, sentence, until)
+
+    @property
+    def held_sites(self) -> dict[str, tuple[str, float]]:
+        """The sites said held and not yet released: site -> (sentence, until), for a
+        window or tray made after the news."""
+        return dict(self._held_sites)
+
+    def _look_for_forgiven(self) -> None:
+        """A job got through: the sites said held whose row is gone run again."""
+        if self._held_sites:
+            self._writer.submit(site_holds.with_holds, sorted(self._held_sites),
+                                done=self._still_held, latest="still-held")
+
+    def _still_held(self, held: set[str]) -> None:
+        for site in sorted(set(self._held_sites) - held):
+            del self._held_sites[site]
+            self.siteReleased.emit(site)
+
     def _pause_here(self, reason: str) -> None:
         self._paused_reason = reason
         self._scheduler.pause()
+        self.sync_timer.pause()
         self.queuePaused.emit(reason)
         self._check_idle()  # nothing running: a paused queue is idle now
 
@@ -346,6 +427,7 @@ class JobManager(QObject):
         self.queueResumed.emit()
         if self._accepting:
             self._scheduler.resume()
+            self.sync_timer.resume()
 
     def _pause_stored(self, reason: str) -> None:
         self._stored_pause = reason
@@ -387,6 +469,8 @@ class JobManager(QObject):
             self.jobChanged.emit(job_id, st.RUNNING)
         elif what == PAUSE_QUEUE:  # e.g. the library's disk is full
             self._on_library_full(report[2])
+        elif what == HELD:  # a site held us back: once per hold
+            self._on_site_held(report[2], report[3], report[4])
 
     def _on_library_full(self, sentence: str) -> None:
         if self._paused_reason is None:
@@ -395,19 +479,10 @@ class JobManager(QObject):
     def _on_started(self, job_id: int) -> None:
         self.jobChanged.emit(job_id, st.RUNNING)
 
-    def _queue_due_syncs(self) -> None:
-        if self._accepting:
-            self._more_syncs_due = False
-            self.write(channels.queue_due_syncs, now(), self.settings.get("syncs_at_once"),
-                       done=self._on_due_syncs_queued)
-
-    def _on_due_syncs_queued(self, ids: list) -> None:
-        self._more_syncs_due = bool(ids)
-        self._on_added(ids)
-
     def _on_finished(self, job_id: int, status: str, pause_reason: str) -> None:
-        if self._more_syncs_due:
-            self._queue_due_syncs()
+        self.sync_timer.job_ended()
+        if status == st.SUCCEEDED:
+            self._look_for_forgiven()
         self.jobChanged.emit(job_id, status)
         self.jobFinished.emit(job_id, status)
         if pause_reason and self._paused_reason is None:

@@ -12,15 +12,15 @@ from collections.abc import Callable
 from functools import partial
 
 from ytdesk.core import jobstates as st
-from ytdesk.core import jobstore
+from ytdesk.core import jobstore, site_holds
 from ytdesk.core.clock import now
 from ytdesk.core.diskfull import LIBRARY_DISK_FULL
 from ytdesk.core.retry import RetryPolicy
-from ytdesk.ytdl.errors import (LOCAL, PERMANENT, RATE_LIMITED, Failure, JobStopped, classify,
-                                stalled)
+from ytdesk.ytdl.errors import (FORBIDDEN, LOCAL, PERMANENT, RATE_LIMITED, Failure, JobStopped,
+                                classify, held_sentence, stalled)
 from ytdesk.ytdl.traffic import STALLED
 
-from .context import FINISHED, JobContext, ShuttingDown
+from .context import FINISHED, HELD, JobContext, ShuttingDown
 from .kinds import KindFunction
 
 log = logging.getLogger(__name__)
@@ -135,10 +135,16 @@ class JobRunner:
             sentence = f"gave up after {made} attempts: {failure.sentence}"
             return self._end(st.FAILED, message=sentence, error=sentence,
                              error_kind=failure.kind, **figures)
-        if failure.kind == RATE_LIMITED:
-            when = jobstore.hold_site(self.site, settings.get("rate_limit_hold_seconds"),
-                                      settings.get("rate_limit_hold_cap_seconds"),
-                                      failure.sentence)
+        holds = failure.kind == RATE_LIMITED or (
+            failure.site_answer == FORBIDDEN and site_holds.worked_before(self.site))
+        if holds:
+            # Every job of the site waits, not only this one; said once per hold.
+            sentence = held_sentence(failure)
+            held = site_holds.hold(self.site, settings.get("rate_limit_hold_seconds"),
+                                   settings.get("rate_limit_hold_cap_seconds"), sentence)
+            when = held.until
+            if held.new:
+                self.context.report((HELD, self.job_id, self.site, sentence, when))
         else:
             when = now() + policy.delay(made)
         message = (f"attempt {made} of {policy.attempts} failed: {failure.sentence} "

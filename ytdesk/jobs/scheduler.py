@@ -19,7 +19,7 @@ from typing import Any
 import peewee as pw
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ytdesk.core import jobstore
+from ytdesk.core import day_periods, jobstore
 from ytdesk.core.clock import now
 from ytdesk.core.db import bound
 from ytdesk.core.paths import Paths
@@ -115,22 +115,36 @@ def run_slot(task: Work, owner: str, settings: Settings, paths: Paths, gate: Gat
     no job may start now: the time something next becomes due (or None)."""
     busy = False  # in a batch: the last look found work, so the next probably will
     while gate.take():
+        quiet_until = _quiet_until(settings)
         try:
             began = time.monotonic()
             try:
-                job = jobstore.claim_next(owner, LEASE_SECONDS, settings.get(
-                    "per_site_concurrency"), look_first=not busy)
+                job = jobstore.claim_next(
+                    owner, LEASE_SECONDS, settings.get("per_site_concurrency"),
+                    look_first=not busy, above=jobstore.ANY_PRIORITY if quiet_until is None
+                    else jobstore.BACKGROUND_HELD)
             except pw.OperationalError as exc:  # another program's lock, a full disk
                 _claim_failed(exc, began)
                 return now() + CLAIM_AGAIN_AFTER_S  # the due timer brings the slot back
             _claim_failed(None, began)
             if job is None:
-                return jobstore.next_due()
+                due = jobstore.next_due()
+                return due if quiet_until is None else min(due or quiet_until, quiet_until)
             busy = True
             _run_job(task, job, owner, settings, paths, gate, running)
         finally:
             gate.give_back()
     return None
+
+
+def _quiet_until(settings: Settings) -> float | None:
+    """The end of the quiet hours we are in (no background job starts before), or None."""
+    try:
+        quiet = day_periods.parse(settings.get("quiet_hours"))
+    except day_periods.PeriodError:
+        return None
+    stamp = now()
+    return quiet.ends_after(stamp) if quiet is not None and quiet.contains(stamp) else None
 
 
 # What was last said, for every slot (they fail together), and when the claim that ended

@@ -84,6 +84,7 @@ class _Sync:
         self.first = not self.known
         self.requests = _RequestCount(engine)
         self.feed: str | None = None
+        self.avatar: str | None = None
 
     def run(self) -> str:
         feed_items = None
@@ -97,6 +98,7 @@ class _Sync:
             raise CannotDownload("This address is one video, not a channel, playlist or "
                                  "feed; download it instead of subscribing to it.")
         self.feed = newest_feed.feed_of(root)
+        self.avatar = avatar_of(root)
         if self.followed.title == self.followed.url and root.get("title"):
             self.ctx.set_title(f"Sync {root['title']}")
         self._read(root, sync_filters.VIDEOS)
@@ -217,7 +219,8 @@ class _Sync:
         self.counts.requests = self.requests.count
         self.requests.stop()
         self.ctx.write_until_done(
-            lambda: sync_record.finished(self.followed.id, self.counts, self.feed),
+            lambda: sync_record.finished(self.followed.id, self.counts, self.feed,
+                                         self.avatar),
             "the sync's counts")
         sentence = self.counts.sentence()
         sentence = f"{sentence[:-1]}: {why}." if why else sentence
@@ -233,6 +236,18 @@ class _Sync:
             self.ctx.log(logging.INFO, f"Deleted by the retention rules ({item.reason}): "
                                        f"{item.filepath}")
         return f" {report.sentence()}" if report.videos or report.problems else ""
+
+
+def avatar_of(listing: dict[str, Any]) -> str | None:
+    """The channel's own image among a listing's thumbnails (YouTube names it
+    "avatar_uncropped"; a banner is wide), else its one thumbnail; http(s) only."""
+    pictures = [t for t in listing.get("thumbnails") or [] if isinstance(t, dict)]
+    chosen = next((t for t in pictures if "avatar" in str(t.get("id") or "")), None)
+    if chosen is None:
+        square = [t for t in pictures if t.get("width") and t.get("width") == t.get("height")]
+        chosen = square[-1] if square else None
+    url = chosen.get("url") if chosen else listing.get("thumbnail")
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
 
 
 class _RequestCount:

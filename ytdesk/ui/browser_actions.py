@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QMenu, QMessageBox
 
-from ytdesk.core import browse, channels, video_actions
+from ytdesk.core import channels, subscription_videos, video_actions
 from ytdesk.core.browse import ChannelRow, VideoCard
 from ytdesk.core.video_actions import Deleted
 from ytdesk.ui import format as fmt
@@ -40,16 +40,13 @@ def _forget(video_ids: list[int]) -> tuple[list[int], int]:
 
 
 def _unsubscribe(subscription_id: int, delete_files: bool) -> Deleted | None:
-    """Stop following; with `delete_files`, delete first the files of its videos that no
-    other subscription lists. If one cannot be deleted, the subscription stays."""
-    report = None
-    if delete_files:
-        report = video_actions.delete_files(browse.downloaded_only_here(subscription_id))
-        if report.problems:
-            raise channels.ChannelError(
-                f"{report.sentence()} You still follow the channel: close the program that "
-                "uses the file, then unsubscribe again.")
-    channels.unsubscribe(subscription_id)
+    """Stop following (see subscription_videos.unsubscribe); a file that could not be
+    deleted is a refusal, with its sentence."""
+    report = subscription_videos.unsubscribe(subscription_id, delete_files)
+    if report is not None and report.problems:
+        raise channels.ChannelError(
+            f"{report.sentence()} You still follow the channel: close the program that "
+            "uses the file, then unsubscribe again.")
     return report
 
 

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from ytdesk.core import jobstates as st
@@ -28,6 +28,13 @@ ACTIONS = ("add", "pause", "resume", "cancel", "retry", "remove", "open-folder",
 STATUSES = st.STATUSES  # one icon per job status, named after it
 NAMES = ACTIONS + STATUSES
 APP_ICON = "ytdesk"
+# The tray's states: the app icon, with a badge in the corner saying what it does now. The
+# badge is a status icon in a fixed colour on a white disc: the tray's background is the
+# desktop panel's, whatever the window's palette is.
+TRAY_IDLE, TRAY_BUSY, TRAY_PAUSED, TRAY_ERROR = "idle", "busy", "paused", "error"
+TRAY_BADGES = {TRAY_IDLE: None, TRAY_BUSY: ("running", "#1e6fd9"),
+               TRAY_PAUSED: ("paused", "#c77c00"), TRAY_ERROR: ("failed", "")}
+TRAY_SIZES = (16, 22, 24, 32, 48, 64)
 
 # QIcon picks the closest pixmap and scales it; these cover toolbars and lists at 1x and 2x.
 ICON_SIZES = (16, 20, 24, 32, 48, 64)
@@ -63,10 +70,36 @@ def app_icon() -> QIcon:
     return _drawn(f"{APP_ICON}.svg", "", APP_ICON_SIZES)
 
 
+@functools.cache
+def tray_icon(state: str) -> QIcon:
+    """The tray's icon for a state (one of TRAY_BADGES)."""
+    badge = TRAY_BADGES[state]
+    app = app_icon()
+    if badge is None:
+        return app
+    name, ink = badge
+    mark = _drawn(f"icons/{name}.svg", ink, TRAY_SIZES)
+    drawn = QIcon()
+    for size in TRAY_SIZES:
+        pixmap = app.pixmap(size, size)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        side = max(8, size * 5 // 8)
+        corner = QRectF(size - side, size - side, side, side)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#ffffff"))
+        painter.drawEllipse(corner)
+        painter.drawPixmap(corner.toRect(), mark.pixmap(side, side))
+        painter.end()
+        drawn.addPixmap(pixmap)
+    return drawn
+
+
 def clear_cache() -> None:
     """Forget drawn icons, e.g. when the colour scheme changes (the palette's colour is
     part of the cache key, so this frees the old ones rather than fixing stale ones)."""
     _drawn.cache_clear()
+    tray_icon.cache_clear()
 
 
 @functools.cache  # list views ask for an icon on every repaint of every row

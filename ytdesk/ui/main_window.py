@@ -3,9 +3,10 @@ bar with queue totals, and drops or pastes of links anywhere on it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QLabel, QLineEdit, QMainWindow, QMessageBox, QPushButton,
                                QTabWidget, QToolBar, QVBoxLayout, QWidget)
@@ -13,7 +14,9 @@ from PySide6.QtWidgets import (QCheckBox, QLabel, QLineEdit, QMainWindow, QMessa
 from ytdesk.core.jobviews import QueueTotals
 from ytdesk.core.paths import Paths
 from ytdesk.core.settings import Settings
+from ytdesk.core.site_holds import SiteCookies
 from ytdesk.core.urls import check_url
+from ytdesk.jobs.kinds import imported
 from ytdesk.jobs.manager import JobManager
 from ytdesk.jobs.reader import Reader
 from ytdesk.ui import format as fmt
@@ -23,12 +26,14 @@ from .actions import make_action, with_shortcut
 from .dropped import urls_in
 from .job_panel import JobPanel
 from .paused_banner import PausedBanner
+from .site_hold_banner import SiteHoldBanner
 
 if TYPE_CHECKING:
     from ytdesk.jobs.preview_task import PreviewService
 
     from .channel_browser import ChannelBrowser
     from .cleanup_dialog import CleanupDialog
+    from .tray import Tray
 
 SPEED_EVERY_MS = 1_000
 FOCUS_ADDRESS = "Ctrl+L"
@@ -54,6 +59,8 @@ def _coming_page(text: str) -> QLabel:
 
 
 class MainWindow(QMainWindow):
+    statusChanged = Signal(str)  # the status bar's totals and speed, when they change
+
     def __init__(self, manager: JobManager, settings: Settings, paths: Paths):
         super().__init__()
         self.manager = manager
@@ -65,6 +72,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icons.app_icon())
         self.setAcceptDrops(True)
         self.quit_question: QMessageBox | None = None  # while the window asks before closing
+        self.tray: Tray | None = None  # set by the app where the desktop has a tray
 
         self.address = QLineEdit(placeholderText="Paste a video, playlist or channel URL",
                                  clearButtonEnabled=True)
@@ -122,6 +130,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.paused_banner)
+        column.addWidget(self._build_site_hold_banner())
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -338,6 +347,34 @@ class MainWindow(QMainWindow):
             self.jobs.refresh_icons()
         super().changeEvent(event)
 
+    # -- a site that held us back ------------------------------------------------------------------
+    def _build_site_hold_banner(self) -> SiteHoldBanner:
+        self.site_hold_banner = banner = SiteHoldBanner()
+        self.manager.siteHeld.connect(banner.show_hold)
+        self.manager.siteReleased.connect(banner.site_released)
+        for site, (sentence, until) in self.manager.held_sites.items():  # said before
+            banner.show_hold(site, sentence, until)
+        banner.browserChosen.connect(self._site_browser_chosen)
+        banner.fileChosen.connect(self._site_file_chosen)
+        self.browsers_looked_up = False
+        self.reader.submit(_installed_browser_names, done=self._browsers_found)
+        return banner
+
+    def _browsers_found(self, names: list[str]) -> None:
+        self.site_hold_banner.set_browsers(names)
+        self.browsers_looked_up = True
+
+    def _site_browser_chosen(self, site: str, browser: str) -> None:
+        self.manager.release_site(site, SiteCookies(browser=browser))
+        self.say(f"{site}: using cookies from {browser.title()}; one download tries first.")
+
+    def _site_file_chosen(self, site: str, path: str) -> None:
+        self.manager.release_site_with_file(site, Path(path), failed=self._site_file_refused)
+        self.say(f"{site}: using the cookies file; one download tries first.")
+
+    def _site_file_refused(self, exc: BaseException) -> None:
+        self.say(str(exc), 0)
+
     # -- status bar --------------------------------------------------------------------------------
     def _queue_paused(self, why: str) -> None:
         self.paused_banner.show_reason(why)
@@ -367,7 +404,10 @@ class MainWindow(QMainWindow):
                 parts.append(f"{totals.count(status):,} {word}")
         parts.append(f"{totals.count('failed'):,} failed")
         parts.append(fmt.speed(self.jobs.model.total_speed()) or "idle")
-        self.totals.setText(" · ".join(parts))
+        text = " · ".join(parts)
+        if text != self.totals.text():
+            self.totals.setText(text)
+            self.statusChanged.emit(text)
 
     # -- remembered state --------------------------------------------------------------------------
     def _restore_state(self) -> None:
@@ -389,6 +429,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         # Only a person closing the window (the window manager's close: a spontaneous event)
         # is asked; a quit from the app itself (SIGTERM, Ctrl-C, the session ending) is not.
+        if event.spontaneous() and self._hide_to_tray():
+            event.ignore()
+            return
         if event.spontaneous() and not self.may_close():
             event.ignore()
             return
@@ -396,6 +439,16 @@ class MainWindow(QMainWindow):
         if self._browser is not None:
             self._browser.close_down()
         super().closeEvent(event)
+
+    def _hide_to_tray(self) -> bool:
+        """Closing the window keeps ytdesk running in the tray, where there is one and the
+        user has not turned that off; True when it did."""
+        if (self.tray is None or not self.settings.get("close_to_tray")
+                or not self.tray.available()):
+            return False
+        self.save_state()
+        self.tray.hide_window()
+        return True
 
     def may_close(self) -> bool:
         """True when the window may close now: nothing runs, the user said not to ask, or
@@ -421,3 +474,8 @@ class MainWindow(QMainWindow):
         if remember.isChecked():
             self.manager.save_settings({"ask_before_quitting": False})
         return True
+
+
+def _installed_browser_names() -> list[str]:
+    """On the reader thread: looking for browsers imports yt-dlp."""
+    return [browser.name for browser in imported("ytdesk.ytdl.browsers").installed()]

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from ytdesk.core import presets
+from ytdesk.core.autostart import Autostart, AutostartError
 from ytdesk.core.paths import default_download_dir
 from ytdesk.core.settings import SPECS, SettingError, Settings
 from ytdesk.core.urls import check_url
@@ -26,6 +27,9 @@ SHOWN = {
     "default_preset": "Default preset",
     "concurrency": "Downloads at once",
     "speed_limit_kbps": "Speed limit per download (KB/s)",
+    "speed_schedule": "Speed limits by time of day",
+    "background_sync": "Sync subscriptions when they are due",
+    "quiet_hours": "Quiet hours (nothing in the background)",
     "sponsorblock_api": "SponsorBlock address",
     "per_site_concurrency": "Downloads at once per site",
     "retry_attempts": "Retry attempts",
@@ -34,7 +38,14 @@ SHOWN = {
     "ask_before_adding": "Ask before adding a dropped link",
     "ask_before_quitting": "Ask before quitting while downloads run",
     "start_minimised": "Start minimised",
+    "close_to_tray": "Keep running in the tray when the window is closed",
+    "watch_clipboard": "Offer to download links I copy",
+    "notify_new_videos": "Tell me about new videos from my channels",
+    "notify_failed": "Tell me when a download fails",
+    "notify_paused": "Tell me when downloads pause (disk full, no permission)",
+    "notify_site_held": "Tell me when a site is left alone for a while",
 }
+AUTOSTART_LABEL = "Start ytdesk when I log in"
 # Specs declare minimums only; a spin box needs a top too, far above any sensible value.
 INT_MAXIMUM = 999
 SECONDS_MAXIMUM = 86_400.0
@@ -65,6 +76,13 @@ class SettingsDialog(QDialog):
                 form.addRow(f"{label}:", row)
             else:
                 form.addRow(f"{label}:", editor)
+        # Not a stored setting: the entry the system reads at login is the truth.
+        self.autostart = Autostart()
+        self.login_start = QCheckBox(AUTOSTART_LABEL, checked=self.autostart.enabled())  # type: ignore[call-overload]  # Qt property/signal keywords
+        self.login_start.setAccessibleName(AUTOSTART_LABEL)
+        self.login_start.setToolTip("Start ytdesk in the tray when you log in, so your "
+                                    "channels stay up to date")
+        form.addRow(self.login_start)
         self._shown = self.values()  # only what the user changes is written
         self.error_label = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.error_label.hide()
@@ -129,6 +147,8 @@ class SettingsDialog(QDialog):
         values = self.values()
         problem = self._problem(values)
         if problem is None:
+            problem = self._apply_login_start()
+        if problem is None:
             try:
                 self._write({name: value for name, value in values.items()
                              if value != self._shown[name]})
@@ -140,6 +160,16 @@ class SettingsDialog(QDialog):
             return
         self._manager.apply_settings()  # concurrency takes effect now, not at the next start
         super().accept()
+
+    def _apply_login_start(self) -> str | None:
+        wanted = self.login_start.isChecked()
+        if wanted == self.autostart.enabled():
+            return None
+        try:
+            self.autostart.set_enabled(wanted)  # one small local file (or registry value)
+        except AutostartError as error:
+            return str(error)
+        return None
 
     @staticmethod
     def _problem(values: dict[str, Any]) -> str | None:

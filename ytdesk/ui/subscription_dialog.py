@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Slot
@@ -57,6 +56,7 @@ def edit_subscription(parent: QWidget, manager: JobManager, followed: Followed |
     """Open the dialog (window-modal, not waiting for it) to follow `url` or, with
     `followed`, to change that subscription; it saves and closes itself."""
     dialog = SubscriptionDialog(manager, followed, url, parent)
+    dialog.finished.connect(dialog.deleteLater)  # closed is gone: none pile up on the window
     dialog.open()
     return dialog
 
@@ -305,10 +305,7 @@ class SubscriptionDialog(QDialog):
     # -- saving ------------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:
         """The settings shown, checked as the library checks them (ChannelError if not)."""
-        folder = self.folder.text().strip()
-        if folder and not Path(folder).expanduser().is_absolute():
-            raise ChannelError(f"The download folder '{folder}' is not a full path; choose "
-                               "one with Browse…, or leave it empty for the usual folder.")
+        folder = channels.check_folder(self.folder.text())
         every, unit_index, seconds = self._interval_shown
         if (self.every.value(), self.unit.currentIndex()) != (every, unit_index):
             seconds = float(self.every.value() * self.unit.currentData())
@@ -317,7 +314,7 @@ class SubscriptionDialog(QDialog):
             backfill = str(self.backfill_count.value())
         values = dict(
             title=self.name.text().strip(), group=self.group.currentText().strip(),
-            folder=str(Path(folder).expanduser()) if folder else None,
+            folder=folder,
             preset=self.preset.currentData(), interval_s=channels.check_interval(seconds),
             enabled=self.enabled.isChecked(), backfill=channels.check_backfill(backfill),
             filters=channels.check_filters(self.filters.values()),

@@ -175,6 +175,13 @@ class Engine:
         if traffic is not None:
             _watch_traffic(self.ydl, traffic, should_stop)
 
+    def set_rate_limit(self, bytes_per_second: int) -> None:
+        """Change the speed limit of this engine's download, even while it runs: yt-dlp's
+        HTTP downloader reads `ratelimit` from these very params for each block. A
+        fragmented download (HLS, DASH) copied the params when it began: it keeps its
+        limit, and the next download takes the new one."""
+        self.ydl.params["ratelimit"] = bytes_per_second or None
+
     def close(self) -> None:
         self.ydl.__dict__.pop("urlopen", None)  # the next job's instance is unwatched
         warm.give_back(self.ydl)

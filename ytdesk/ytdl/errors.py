@@ -22,6 +22,11 @@ RATE_LIMITED = "rate_limited"  # hold the whole site, then retry
 PERMANENT = "permanent"  # fail now; retrying cannot help
 LOCAL = "local"  # this machine's problem (disk, permissions): pause the queue
 
+# What a site said that holds all its jobs (Failure.site_answer).
+TOO_MANY = "429"
+BOT_CHECK = "bot check"
+FORBIDDEN = "403"  # holds the site only if it served us before (the runner asks the library)
+
 
 class JobStopped(DownloadCancelled):
     """Raised from a progress hook when the user paused or cancelled the job, or the app is
@@ -72,6 +77,22 @@ class Failure:
     kind: str
     sentence: str
     understood: bool = True  # False: no rule matched; the traceback is worth keeping
+    site_answer: str = ""  # TOO_MANY, BOT_CHECK or FORBIDDEN: the site is pushing back
+
+
+_HELD_SENTENCES = {
+    TOO_MANY: "The site said too many requests (HTTP 429).",
+    BOT_CHECK: "The site asked to confirm you are not a bot.",
+    FORBIDDEN: "The site refused downloads it allowed before (HTTP 403).",
+}
+_WHAT_TO_DO = (" ytdesk leaves it alone for a while; cookies from a browser where you are "
+               "signed in to it (or a cookies file) may let it go on sooner.")
+
+
+def held_sentence(failure: Failure) -> str:
+    """What a held site did and what the user can do, for the banner and the tray."""
+    said = _HELD_SENTENCES.get(failure.site_answer, failure.sentence)
+    return said + _WHAT_TO_DO
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -102,8 +123,8 @@ _PATH_TOO_LONG = ("The download folder's path is too long for this system to add
 _PATH_TOO_LONG_TEXT = re.compile(r"file ?name too long|filename or extension is too long",
                                  re.I)
 _WINDOWS_PATH_TOO_LONG = 206  # ERROR_FILENAME_EXCED_RANGE
-_RATE_LIMIT_TEXT = re.compile(
-    r"http error 429|too many requests|confirm you.?re not a bot|rate.?limit", re.I)
+_BOT_CHECK_TEXT = re.compile(r"confirm you.?re not a bot", re.I)
+_RATE_LIMIT_TEXT = re.compile(r"http error 429|too many requests|rate.?limit", re.I)
 _TRANSIENT_TEXT = re.compile(
     r"timed out|connection (reset|refused|aborted)|incompleteread|remote end closed|"
     r"did not get any data|giving up after|temporary failure|broken pipe|"
@@ -169,7 +190,8 @@ def step_failed(exc: BaseException, step: str) -> StepFailed | None:
 def _http_failure(status: int) -> Failure | None:
     if status == 429:
         return Failure(RATE_LIMITED, "The site says too many requests (HTTP 429); "
-                                     "ytdesk leaves it alone for a while and tries again.")
+                                     "ytdesk leaves it alone for a while and tries again.",
+                       site_answer=TOO_MANY)
     if status in (404, 410):
         return Failure(PERMANENT, f"The site says there is nothing at this address "
                                   f"(HTTP {status}): the video may have been removed.")
@@ -179,7 +201,8 @@ def _http_failure(status: int) -> Failure | None:
         return Failure(TRANSIENT, f"The site had a server error (HTTP {status}).")
     if status == 403:
         # Often an expired signed media URL: a new attempt extracts fresh ones.
-        return Failure(TRANSIENT, "The site refused the download (HTTP 403).")
+        return Failure(TRANSIENT, "The site refused the download (HTTP 403).",
+                       site_answer=FORBIDDEN)
     return None
 
 
@@ -261,9 +284,13 @@ def classify(exc: BaseException) -> Failure:
     if re.search(r"permission denied|read-only file system", text, re.I):
         return Failure(LOCAL, f"ytdesk is not allowed to write a file: {text}. Choose another "
                               "download folder or fix its permissions, then resume the queue.")
+    if _BOT_CHECK_TEXT.search(text):
+        return Failure(RATE_LIMITED, "The site asks to confirm you are not a bot; ytdesk "
+                                     "leaves it alone for a while and tries again.",
+                       site_answer=BOT_CHECK)
     if _RATE_LIMIT_TEXT.search(text):
         return Failure(RATE_LIMITED, "The site is limiting requests; ytdesk leaves it alone "
-                                     "for a while and tries again.")
+                                     "for a while and tries again.", site_answer=TOO_MANY)
     for pattern, sentence in _PERMANENT_TEXT:
         if pattern.search(text):
             return Failure(PERMANENT, sentence or text)

@@ -159,9 +159,14 @@ class FakeSiteChannelIE(_FakeSiteBaseIE):
             for tab_name, tab in (data.get('tabs') or {}).items()
             if tab.get('count') and url_or_none(tab.get('url'))
         ]
+        # As YouTube's channel pages give them: a wide banner and the square avatar.
+        thumbnails = [{'id': 'banner_uncropped', 'url': f'{base}/channel/{channel_id}/banner.jpg',
+                       'width': 1060, 'height': 175},
+                      {'id': 'avatar_uncropped', 'url': f'{base}/channel/{channel_id}/avatar.jpg'}]
         return self.playlist_result(
             entries, channel_id, name, channel=name, channel_id=channel_id,
-            channel_url=f'{base}/channel/{channel_id}', uploader=name, uploader_id=channel_id)
+            channel_url=f'{base}/channel/{channel_id}', uploader=name, uploader_id=channel_id,
+            thumbnails=thumbnails)
 
 
 class FakeSiteChannelTabIE(_FakeSiteBaseIE):
