@@ -36,7 +36,14 @@ class PlayOpener(QObject):
 
     def _resolved(self, target: LocalFile | NotDownloaded | Refused) -> None:
         if isinstance(target, LocalFile):
-            (self._play_file or self._window.play_file)(target.path)
+            # The window's player (MainWindow.play_file) comes with the player's branch;
+            # once both are merged this is simply `self._window.play_file`.
+            play_file = self._play_file or getattr(self._window, "play_file", None)
+            if play_file is None:
+                self._window.say("This ytdesk has no player yet: open the file in another "
+                                 "program.")
+                return
+            play_file(target.path)
         elif isinstance(target, NotDownloaded):
             self._offer_download(target)
         else:
