@@ -49,7 +49,11 @@ from support import make_home  # noqa: E402
 @pytest.fixture(scope="session", autouse=True)
 def _one_qapplication(qapp):
     """Create the QApplication first, so no test (e.g. the CLI's `run`, which makes a
-    QCoreApplication when none exists) leaves the process without widgets support."""
+    QCoreApplication when none exists) leaves the process without widgets support; cycles
+    are collected on its thread, as in ytdesk (jobs/collector.py)."""
+    from ytdesk.jobs.collector import collect_on_the_app_thread
+
+    collect_on_the_app_thread()
     return qapp
 
 

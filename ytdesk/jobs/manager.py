@@ -29,6 +29,7 @@ from ytdesk.core.paths import Paths
 from ytdesk.core.settings import Settings
 from ytdesk.ytdl.options import find_tools
 
+from .collector import collect_on_the_app_thread
 from .context import HELD, LOG, PAUSE_QUEUE, PROGRESS, TITLED
 from .kinds import KINDS, function_of, imported
 from .liveness import Liveness
@@ -99,6 +100,7 @@ class JobManager(QObject):
     def __init__(self, paths: Paths, settings: Settings, parent: QObject | None = None,
                  concurrency: int | None = None):
         super().__init__(parent)
+        collect_on_the_app_thread()  # never a collection on a pool thread
         self.paths = paths
         self.settings = settings
         self._concurrency_override = concurrency
