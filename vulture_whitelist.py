@@ -61,6 +61,7 @@ _.close_connection  # tests/fakesite/server.py: BaseHTTPRequestHandler
 
 # -- tests: pytest and the standard library read these --------------------------------------
 _._one_qapplication  # tests/conftest.py: an autouse fixture
+_.pytest_runtest_teardown  # tests/conftest.py: a pytest hook
 _.quick_kind  # tests/test_job_layer.py: a fixture, asked for by name
 _.big_home  # tests/test_ui_channel_models.py: a fixture, asked for by name
 _.cycle_kind  # tests/test_manager.py: a fixture, asked for by name

@@ -116,3 +116,19 @@ def file_manager():
     QDesktopServices.setUrlHandler("file", opener, "open")
     yield opener
     QDesktopServices.unsetUrlHandler("file")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    """Before pytest-qt closes and deletes a test's widgets: every player lets go of
+    QtMultimedia the safe way, as ytdesk's own close does (Ytdesk.close -> stop_playing). A
+    window deleted with a QMediaPlayer still holding its audio output crashed a full run
+    in a QtMultimedia thread."""
+    player = sys.modules.get("ytdesk.ui.player.widget")
+    if player is not None:
+        from PySide6.QtWidgets import QApplication
+
+        for widget in QApplication.allWidgets():
+            if isinstance(widget, player.PlayerWidget):
+                widget.shutdown()
+    return (yield)
