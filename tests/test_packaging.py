@@ -116,7 +116,7 @@ def test_the_window_starts_offscreen_and_creates_its_library(bundle, homes, tmp_
     data_dir = tmp_path / "data"
     process, _ = start_window([bundle / "ytdesk", "--data-dir", data_dir], data_dir,
                               clean_env(homes))
-    time.sleep(2)  # a few seconds of running: the queue, tray and warm-up start after the ready line
+    time.sleep(2)  # a few seconds of running: queue, tray and warm-up start after the line
     assert process.poll() is None, "the frozen window quit by itself"
     output = stop_window(process)
     assert (data_dir / "library.db").is_file()
