@@ -112,6 +112,23 @@ def test_cli_version_names_the_app(bundle, homes):
     print(done.stdout)
 
 
+def test_the_bundle_carries_the_tools_the_scripts_and_the_migrations(bundle, homes):
+    internal = bundle / "_internal"
+    env = clean_env(homes)
+    ffmpeg = run([internal / "ffbin" / "ffmpeg-linux-x64", "-version"], env)
+    assert ffmpeg.returncode == 0 and ffmpeg.stdout.startswith("ffmpeg version"), ffmpeg.stderr
+    ffprobe = run([internal / "ffbin" / "ffprobe-linux-x64", "-version"], env)
+    assert ffprobe.returncode == 0 and ffprobe.stdout.startswith("ffprobe version")
+    deno = run([internal / "bin" / "deno", "--version"], env)
+    assert deno.returncode == 0 and deno.stdout.startswith("deno "), deno.stderr
+    # deno alone does not solve YouTube's challenges: yt-dlp-ejs's scripts must be there.
+    solver = sorted(p.name for p in (internal / "yt_dlp_ejs" / "yt" / "solver").glob("*.js"))
+    assert solver and "core.min.js" in solver, solver
+    shipped = sorted(p.name for p in (internal / "migrations").glob("*.py"))
+    source = sorted(p.name for p in (ROOT / "migrations").glob("[0-9]*.py"))
+    assert shipped == source
+
+
 def test_the_window_starts_offscreen_and_creates_its_library(bundle, homes, tmp_path):
     data_dir = tmp_path / "data"
     process, _ = start_window([bundle / "ytdesk", "--data-dir", data_dir], data_dir,
