@@ -32,7 +32,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ytdesk import __version__
-from ytdesk.core import private
+from ytdesk.core import private, tool_store
 from ytdesk.core.credentials import RedactingFilter
 from ytdesk.core.paths import (APP_NAME, Paths, add_location_arguments, download_dir_override,
                                resolve_data_dir)
@@ -386,6 +386,9 @@ def quit_on_signals(loop: asyncio.AbstractEventLoop, quit_app: Callable[[], None
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_args(sys.argv[1:] if argv is None else argv)
+    # Before anything imports yt-dlp (lazily, on a pool thread): the tool channel's copy,
+    # if one is chosen, goes first on sys.path.
+    tool_store.activate(options.data_dir)
     log_to_stderr()
     app = make_application()
     reporter = CrashReporter()

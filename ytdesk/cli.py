@@ -14,12 +14,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ytdesk import __version__
 from ytdesk.core import backups, cookies
 from ytdesk.core import db as database
 from ytdesk.core import jobactions
 from ytdesk.core import jobstates as st
-from ytdesk.core import jobstore, library_health, listings, presets, queuestate
+from ytdesk.core import jobstore, library_health, listings, presets, queuestate, tool_store
 from ytdesk.core.credentials import Logins, RedactingFilter
 from ytdesk.core.jobstore import PRIORITIES, NewJob
 from ytdesk.core.models import Job
@@ -476,8 +475,10 @@ def cmd_restore(args, paths: Paths) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ytdesk-cli", description=(
         "Queue downloads, run the queue and look at the library ytdesk shares with its window."))
-    parser.add_argument("--version", action="version", version=f"ytdesk {__version__}")
+    from ytdesk import cli_tools  # here: it imports PySide6 for Qt's version
+
     add_location_arguments(parser)
+    parser.add_argument("--version", action=cli_tools.VersionAction)
     parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -565,11 +566,16 @@ def build_parser() -> argparse.ArgumentParser:
     from ytdesk import cli_channels  # here: it imports this module's helpers
 
     cli_channels.add_commands(sub)
+    cli_tools.add_commands(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from ytdesk import cli_tools
+
+    if args.command == "tools" and args.tools_action == "self-check":  # a copy, not ours
+        return cli_tools.self_check([args.name, *args.folders] if args.name else [])
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
@@ -578,6 +584,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _complain("--concurrency must be at least 1.")
         return EXIT_BAD_INPUT
     paths = Paths(resolve_data_dir(args.data_dir))
+    # Before anything imports yt-dlp: the tool channel's copy, if one is chosen, goes first.
+    tool_store.activate(paths.data_dir)
+    if args.command == "doctor":  # it opens the library itself: a broken one is a finding
+        return cli_tools.cmd_doctor(args, paths)
+    if args.command == "tools" and (problem := cli_tools.check_name(args)):
+        _complain(problem)
+        return EXIT_BAD_INPUT
     if not args.verbose:
         # A migration that refuses says so in a sentence; its traceback is for -v.
         logging.getLogger("ytdesk.migrate").setLevel(logging.CRITICAL)
@@ -593,7 +606,8 @@ def _only_reads(args) -> bool:
         return args.action == "status"
     from ytdesk import cli_channels
 
-    return args.command in ("jobs", "videos", "log") or cli_channels.only_reads(args)
+    return (args.command in ("jobs", "videos", "log", "tools")
+            or cli_channels.only_reads(args))
 
 
 def _with_library(args, paths: Paths) -> int:

@@ -94,6 +94,14 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
                 "notifications; what happens meanwhile is told together.", minimum=0),
     SettingSpec("watch_clipboard", bool, False, "Offer to download a video link when one "
                 "is copied (never added without asking)."),
+    SettingSpec("tools_check_daily", bool, True, "Once a day, at start, look for a newer "
+                "yt-dlp (and the yt-dlp-ejs it needs) and switch to it once it passed its "
+                "self-check (never while the window waits)."),
+    SettingSpec("tools_channel", str, "stable", "Which yt-dlp releases to follow: stable, "
+                "or pre-release (nightly builds, fixed sooner).",
+                choices=("stable", "pre-release")),
+    SettingSpec("tools_index_url", str, "https://pypi.org/pypi", "The package index yt-dlp "
+                "updates come from (its JSON API)."),
     SettingSpec("window_geometry", str, "", "The main window's size and place (Qt, base64)."),
     SettingSpec("window_state", str, "", "The main window's toolbars and docks (Qt, base64)."),
     SettingSpec("job_columns", str, "", "The job list's column widths and order (Qt, base64)."),

@@ -7,10 +7,11 @@ its event loop) should not pay.
 
 from __future__ import annotations
 
-import importlib
 import threading
 from collections.abc import Callable
 from types import ModuleType
+
+from ytdesk.core import tool_store
 
 KindFunction = Callable[..., str]
 
@@ -33,7 +34,8 @@ _IMPORTING = threading.Lock()
 def imported(name: str) -> ModuleType:
     """The module `name`, imported by one thread at a time."""
     with _IMPORTING:
-        return importlib.import_module(name)
+        # An updated yt-dlp that fails to import gives way to the bundled one.
+        return tool_store.import_or_fall_back(name)
 
 
 def function_of(kind: str) -> KindFunction:

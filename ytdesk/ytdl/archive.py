@@ -12,9 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 from yt_dlp import YoutubeDL
+from yt_dlp.globals import plugin_dirs
 
-from ytdesk.core import library
+from ytdesk.core import library, tool_store
 from ytdesk.core.library import Identity
+
+# yt-dlp loads its plugins once, at the first YoutubeDL() of the process, and every instance
+# ytdesk makes is a LibraryYoutubeDL: the data dir's plugins/ folder (PO-token providers...)
+# is searched besides yt-dlp's own places, which "default" keeps.
+for _folder in tool_store.PLUGIN_FOLDERS:
+    if str(_folder) not in plugin_dirs.value:
+        plugin_dirs.value = [*plugin_dirs.value, str(_folder)]
 
 
 def archive_id(extractor: str, video_id: str, scope: str) -> str:

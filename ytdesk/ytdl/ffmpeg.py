@@ -29,7 +29,8 @@ def _folder() -> Path | None:
     return Path(list(spec.submodule_search_locations)[0])
 
 
-def _binary(tool: str) -> str | None:
+def find(tool: str) -> str | None:
+    """Where the bundled `tool` ("ffmpeg" or "ffprobe") is, looked up now (the doctor)."""
     folder = _folder()
     machine = _MACHINES.get(platform.machine().lower())
     if folder is None or machine is None:
@@ -42,12 +43,17 @@ def _binary(tool: str) -> str | None:
 @functools.cache
 def ffmpeg_path() -> str | None:
     """The bundled ffmpeg (yt-dlp's `ffmpeg_location`), or None when it is missing."""
-    return _binary("ffmpeg")
+    return find("ffmpeg")
 
 
 @functools.cache
 def ffprobe_path() -> str | None:
-    return _binary("ffprobe")
+    return find("ffprobe")
+
+
+def folder() -> Path | None:
+    """The folder the bundled binaries are looked for in."""
+    return _folder()
 
 
 def version_of(path: str | None) -> str | None:

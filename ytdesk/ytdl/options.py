@@ -38,7 +38,12 @@ PRESET_PARAMS = (
 
 
 @functools.cache
-def _deno_path() -> str | None:
+def deno_path() -> str | None:
+    return find_deno()
+
+
+def find_deno() -> str | None:
+    """The deno wheel's binary, looked up now (None when it is missing)."""
     try:
         import deno
         return deno.find_deno_bin()
@@ -48,7 +53,7 @@ def _deno_path() -> str | None:
 
 def js_runtimes() -> dict[str, dict[str, str]]:
     """The deno wheel's binary: yt-dlp needs a JavaScript runtime for YouTube."""
-    path = _deno_path()
+    path = deno_path()
     return {"deno": {"path": path}} if path else {"deno": {}}
 
 
@@ -56,7 +61,7 @@ def find_tools() -> None:
     """Look up ffmpeg and deno once, on the calling thread: their finders read
     `sysconfig`, whose first use is not thread-safe (it returned None to a pool thread)."""
     ffmpeg_path()
-    _deno_path()
+    deno_path()
 
 
 def media_server_template() -> str:
