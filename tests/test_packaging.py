@@ -1,8 +1,10 @@
 """The frozen bundle, run as a user runs it (`make dist-test`; marker `packaging`, not in the
 default run): `ytdesk-cli --version`; the window started offscreen, creating its library; a
 download of a plain file and of a DASH stream (video + audio merged by the bundled ffmpeg),
-which needs the frozen yt-dlp, ffmpeg and migrations; portable mode writing nothing outside
-its folder; and frozen start to window against the same from the build venv (printed).
+which needs the frozen yt-dlp, ffmpeg and migrations; `doctor --json`; a yt-dlp update from a
+local fake index used frozen, then rolled back; the fake site's extractor loaded from the data
+dir's plugins/ folder; portable mode writing nothing outside its folder; and frozen start to
+window against the same from the build venv (printed).
 
 Uses dist/ytdesk when it is newer than every source file, else builds it first
 (build_spec/build.py --keep-venv)."""
@@ -105,10 +107,13 @@ def stop_window(process: subprocess.Popen) -> str:
     return output
 
 
-def test_cli_version_names_the_app(bundle, homes):
+def test_cli_version_names_every_part(bundle, homes):
     done = run([bundle / "ytdesk-cli", "--version"], clean_env(homes))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ytdesk "), done.stdout
+    named = [line.split(" ")[0] for line in done.stdout.splitlines()]
+    assert named == ["ytdesk", "yt-dlp", "yt-dlp-ejs", "ffmpeg", "ffprobe", "deno", "Qt"], named
+    assert "not found" not in done.stdout, done.stdout
     print(done.stdout)
 
 
@@ -170,6 +175,54 @@ def test_a_frozen_download_merges_a_dash_stream_with_the_bundled_ffmpeg(bundle, 
         assert ffprobe_streams(bundle, video) == ["audio", "video"], video
     listed = run([cli, *places, "videos", "--json"], env)
     assert len(json.loads(listed.stdout)) == 2
+
+
+def test_frozen_doctor_says_every_component_works(bundle, homes, tmp_path):
+    done = run([bundle / "ytdesk-cli", "--data-dir", tmp_path / "data", "doctor", "--json"],
+               clean_env(homes))
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    found = {c["name"]: c for c in report["components"]}
+    assert report["ok"], found
+    assert {"ffmpeg", "ffprobe", "deno", "yt-dlp", "JS challenge solver"} <= set(found)
+    assert "yt-dlp-ejs" in found["JS challenge solver"]["version"]
+
+
+def test_frozen_yt_dlp_update_is_used_then_rolled_back(bundle, homes, tmp_path):
+    """The updated copy must win over the one frozen into the executable (PyInstaller's
+    importer follows sys.path order), and its self-check runs through ytdesk-cli."""
+    from fakeindex import FakeIndex, yt_dlp_wheel
+
+    env, data = clean_env(homes), tmp_path / "data"
+    cli = [bundle / "ytdesk-cli", "--data-dir", data]
+    (tmp_path / "wheels").mkdir()
+    with FakeIndex() as index:
+        index.add(yt_dlp_wheel(tmp_path / "wheels", "2099.1.1"))
+        done = run([*cli, "tools", "update", "yt-dlp", "--index", index.url], env)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "yt-dlp 2099.1.1 passed its self-check" in done.stdout
+    updated = run([*cli, "--version"], env).stdout
+    assert "yt-dlp 2099.1.1 (updated copy in" in updated, updated
+    assert run([*cli, "tools", "rollback", "yt-dlp"], env).returncode == 0
+    assert "(bundled)" in run([*cli, "--version"], env).stdout
+
+
+def test_a_plugin_in_the_data_dirs_plugins_folder_is_loaded_frozen(bundle, homes, site,
+                                                                     tmp_path):
+    """PYTHONPATH means nothing to a frozen app: the fake site's extractor goes where a
+    user puts a PO-token provider, the data dir's plugins/ folder."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "tests" / "plugins", data / "plugins" / "fakesite",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env = clean_env(homes)
+    places = ["--data-dir", data, "--download-dir", tmp_path / "videos"]
+    assert run([bundle / "ytdesk-cli", *places, "add", site.video_url("v1")],
+               env).returncode == 0
+    done = run([bundle / "ytdesk-cli", *places, "run", "--until-idle"], env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    listed = json.loads(run([bundle / "ytdesk-cli", *places, "videos", "--json"], env).stdout)
+    assert [(v["extractor"], v["video_id"], v["title"]) for v in listed] == [
+        ("fakesite", "v1", "Test Video 1")], listed
 
 
 def test_portable_mode_writes_nothing_outside_its_folder(bundle, homes, site, tmp_path):
