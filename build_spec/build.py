@@ -83,28 +83,26 @@ apps="${XDG_DATA_HOME:-$HOME/.local/share}/applications"
 icons="${XDG_DATA_HOME:-$HOME/.local/share}/icons/hicolor/scalable/apps"
 mkdir -p "$apps" "$icons"
 cp "$here/share/icons/hicolor/scalable/apps/ytdesk.svg" "$icons/ytdesk.svg"
-sed "s|^Exec=.*|Exec=\\"$here/ytdesk\\" %U|" "$here/share/applications/ytdesk.desktop" \\
+sed "s|^Exec=ytdesk|Exec=\\"$here/ytdesk\\"|" "$here/share/applications/ytdesk.desktop" \\
     > "$apps/ytdesk.desktop"
 command -v update-desktop-database >/dev/null && update-desktop-database "$apps" || true
 echo "ytdesk added to the application menu ($apps/ytdesk.desktop)"
 """
 
 
-def desktop_entry(bundle: Path, exec_line: str) -> None:
-    """The .desktop file and the icon, in the freedesktop layout beside the executables."""
+def desktop_entry(bundle: Path) -> None:
+    """resources/ytdesk.desktop (its Exec line starts `ytdesk`: install-desktop-entry.sh
+    puts the folder's absolute path there) and the icon, in the freedesktop layout."""
     apps = bundle / "share" / "applications"
     icons = bundle / "share" / "icons" / "hicolor" / "scalable" / "apps"
     apps.mkdir(parents=True, exist_ok=True)
     icons.mkdir(parents=True, exist_ok=True)
-    text = (ROOT / "resources" / "ytdesk.desktop").read_text(encoding="utf-8")
-    lines = [f"Exec={exec_line}" if ln.startswith("Exec=") else ln for ln in text.splitlines()]
-    (apps / "ytdesk.desktop").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.copy2(ROOT / "resources" / "ytdesk.desktop", apps / "ytdesk.desktop")
     shutil.copy2(ROOT / "resources" / "ytdesk.svg", icons / "ytdesk.svg")
 
 
 def linux_tarball(bundle: Path) -> Path:
-    # Exec is made absolute by install-desktop-entry.sh; until then it runs from the folder.
-    desktop_entry(bundle, "ytdesk %U")
+    desktop_entry(bundle)
     installer = bundle / "install-desktop-entry.sh"
     installer.write_text(DESKTOP_INSTALLER, encoding="utf-8")
     installer.chmod(0o755)

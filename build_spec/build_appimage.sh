@@ -26,7 +26,9 @@ rm -rf "$APPDIR/usr/lib/ytdesk/share" "$APPDIR/usr/lib/ytdesk/install-desktop-en
 
 # The desktop entry and icon: at the AppDir's root (appimagetool reads them there) and in
 # usr/share (desktop integration tools such as appimaged copy them from there).
-sed 's|^Exec=.*|Exec=ytdesk %U|' "$ROOT/resources/ytdesk.desktop" > "$APPDIR/ytdesk.desktop"
+# Its Exec line (`ytdesk ...`) is kept: appimaged and AppImageLauncher rewrite the program
+# to the AppImage's path when they integrate it.
+cp "$ROOT/resources/ytdesk.desktop" "$APPDIR/ytdesk.desktop"
 cp "$APPDIR/ytdesk.desktop" "$APPDIR/usr/share/applications/ytdesk.desktop"
 cp "$ROOT/resources/ytdesk.svg" "$APPDIR/ytdesk.svg"
 cp "$ROOT/resources/ytdesk.svg" "$APPDIR/usr/share/icons/hicolor/scalable/apps/ytdesk.svg"

@@ -134,6 +134,21 @@ def test_the_bundle_carries_the_tools_the_scripts_and_the_migrations(bundle, hom
     assert shipped == source
 
 
+def test_the_desktop_entry_installer_points_the_menu_at_the_bundle(bundle, homes):
+    env = clean_env(homes)
+    env.pop("XDG_DATA_HOME")  # as on most desktops: ~/.local/share
+    done = run(["sh", bundle / "install-desktop-entry.sh"], env)
+    assert done.returncode == 0, done.stderr
+    share = homes["HOME"] / ".local" / "share"
+    entry = (share / "applications" / "ytdesk.desktop").read_text()
+    [exec_line] = [line for line in entry.splitlines() if line.startswith("Exec=")]
+    assert exec_line.startswith(f'Exec="{bundle}/ytdesk"'), exec_line
+    assert (share / "icons" / "hicolor" / "scalable" / "apps" / "ytdesk.svg").is_file()
+    if shutil.which("desktop-file-validate"):
+        checked = run(["desktop-file-validate", share / "applications" / "ytdesk.desktop"], env)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 def test_the_window_starts_offscreen_and_creates_its_library(bundle, homes, tmp_path):
     data_dir = tmp_path / "data"
     process, _ = start_window([bundle / "ytdesk", "--data-dir", data_dir], data_dir,
