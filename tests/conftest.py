@@ -17,6 +17,9 @@ if str(PLUGINS_DIR) not in sys.path:
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The fake site is on loopback: a proxy from the environment must never capture it.
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+# No test may ask the real package index for a yt-dlp update: one that forgot to turn the
+# daily check off, or a ytdesk it starts, asks a port where nothing listens.
+os.environ["YTDESK_TOOLS_INDEX_URL"] = "http://127.0.0.1:9/pypi"
 
 
 def _packages_of_this_tree() -> None:

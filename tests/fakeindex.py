@@ -126,6 +126,28 @@ def yt_dlp_wheel(folder: Path, version: str) -> Wheel:
     return Wheel("yt-dlp", version, path, _sha256(path))
 
 
+def ejs_wheel(folder: Path, version: str) -> Wheel:
+    """The installed yt-dlp-ejs (its solver scripts), as a wheel of `version`."""
+    import yt_dlp_ejs
+
+    source = Path(yt_dlp_ejs.__file__).parent
+    path = folder / f"yt_dlp_ejs-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(source.rglob("*")):
+            if file.is_dir() or "__pycache__" in file.parts:
+                continue
+            name = "yt_dlp_ejs/" + file.relative_to(source).as_posix()
+            if name == "yt_dlp_ejs/_version.py":
+                text = file.read_text(encoding="utf-8").replace(
+                    f"version = '{yt_dlp_ejs.version}'", f"version = '{version}'")
+                assert f"'{version}'" in text
+                archive.writestr(name, text)
+            else:
+                archive.write(file, name)
+        _dist_info(archive, "yt-dlp-ejs", version, [])
+    return Wheel("yt-dlp-ejs", version, path, _sha256(path))
+
+
 def broken_yt_dlp_wheel(folder: Path, version: str) -> Wheel:
     """A `yt_dlp` that imports but has no extractors: its self-check must fail."""
     path = folder / f"yt_dlp-{version}-py3-none-any.whl"

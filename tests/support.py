@@ -23,6 +23,7 @@ FAST_SETTINGS = {
     # sync's downloads make no polite pause.
     "background_sync": False,
     "site_hold_pause_seconds": 0.0,
+    "tools_check_daily": False,  # tests of the tool channel turn it on, with a local index
 }
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 import yt_dlp.version
-from fakeindex import FakeIndex, broken_yt_dlp_wheel, copy_wheel, files_under, yt_dlp_wheel
+from fakeindex import (FakeIndex, broken_yt_dlp_wheel, copy_wheel, ejs_wheel, files_under,
+                       yt_dlp_wheel)
 from support import subprocess_env
 
 from ytdesk.core.tool_store import Pointer, ToolStore
@@ -71,6 +72,23 @@ def test_update_then_rollback(tmp_path, index, new_wheel):
     done = ytdesk_cli(data, "tools", "update", "yt-dlp", "--index", index.url)
     assert done.returncode == 0 and yt_dlp_line(data).startswith(f"yt-dlp {NEW} ")
     assert index.requests[f"/files/{new_wheel.path.name}"] == downloads
+
+
+def test_yt_dlp_ejs_is_updated_on_its_own_and_checked_with_the_yt_dlp_in_use(tmp_path, index):
+    data = tmp_path / "data"
+    index.add(ejs_wheel(tmp_path, "0.9.0"))
+
+    done = ytdesk_cli(data, "tools", "update", "yt-dlp-ejs", "--index", index.url)
+
+    assert done.returncode == 0, done.stderr
+    copy = data / "tools" / "yt-dlp-ejs" / "0.9.0"
+    assert done.stdout.splitlines()[-1].startswith("yt-dlp-ejs 0.9.0 passed its self-check")
+    version = ytdesk_cli(data, "--version").stdout
+    assert f"yt-dlp-ejs 0.9.0 (updated copy in {copy})" in version
+    doctor = json.loads(ytdesk_cli(data, "doctor", "--json").stdout)
+    solver = next(c for c in doctor["components"] if c["name"] == "JS challenge solver")
+    assert solver["ok"] and solver["version"].startswith(
+        f"yt-dlp-ejs 0.9.0 (updated copy in {copy}), deno ")
 
 
 def test_a_wheel_whose_sha256_does_not_match_is_refused_and_nothing_changes(
@@ -161,3 +179,47 @@ def test_an_index_that_cannot_be_reached_is_said_in_a_sentence(tmp_path):
     assert done.stderr.startswith("ytdesk-cli: The package index at http://127.0.0.1:9/pypi/"
                                   "yt-dlp/json could not be reached (")
     assert done.stderr.strip().endswith("check the connection and try again.")
+
+
+PROBE = '''
+from yt_dlp.extractor.common import InfoExtractor
+
+
+class YtdeskProbeIE(InfoExtractor):
+    _VALID_URL = r"https?://probe\\.invalid/(?P<id>\\w+)"
+
+    def _real_extract(self, url):
+        return {"id": self._match_id(url), "title": "found by a plugin in the data dir",
+                "url": "https://probe.invalid/clip.mp4"}
+'''
+
+
+def test_the_data_dirs_plugins_folder_is_on_yt_dlps_plugin_path(tmp_path):
+    """A PO-token provider or any other yt-dlp plugin dropped into <data dir>/plugins/ is
+    loaded by the yt-dlp ytdesk runs (a folder per plugin, holding yt_dlp_plugins/)."""
+    data = tmp_path / "data"
+    extractor = data / "plugins" / "probe" / "yt_dlp_plugins" / "extractor"
+    extractor.mkdir(parents=True)
+    (extractor / "ytdesk_probe.py").write_text(PROBE, encoding="utf-8")
+    script = ("import sys\nfrom pathlib import Path\nfrom ytdesk.core import tool_store\n"
+              "tool_store.activate(Path(sys.argv[1]))\n"
+              "from ytdesk.ytdl.archive import LibraryYoutubeDL\n"
+              "with LibraryYoutubeDL({'quiet': True}) as ydl:\n"
+              "    info = ydl.extract_info('https://probe.invalid/abc', download=False,"
+              " process=False)\n"
+              "print(info['extractor'], info['title'])\n")
+    done = subprocess.run([sys.executable, "-c", script, str(data)], env=subprocess_env(),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "YtdeskProbe found by a plugin in the data dir"
+
+
+def test_frozen_the_self_check_runs_through_ytdesk_cli(tmp_path, monkeypatch):
+    """In the bundle there is no python to run `-m`: ytdesk-cli beside the running program
+    checks the copy (the same code, `tools self-check`)."""
+    from ytdesk.ytdl.tool_update import self_check_command
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "ytdesk"))
+    assert self_check_command([tmp_path / "copy"]) == [
+        str(tmp_path / "ytdesk-cli"), "tools", "self-check", str(tmp_path / "copy")]

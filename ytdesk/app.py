@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from ytdesk.jobs.manager import JobManager
     from ytdesk.ui.first_page import FirstPage
     from ytdesk.ui.main_window import MainWindow
+    from ytdesk.ui.tool_check import ToolCheck
     from ytdesk.ui.tray import Tray
     from ytdesk.ui.tray_system import TraySystem
 
@@ -181,6 +182,7 @@ class Ytdesk:
     urls: list[str] = field(default_factory=list)  # from the command line, queued at start
     tray_system: TraySystem | None = None  # the desktop's tray, where it has one
     tray: Tray | None = None  # made at start, where there is a tray
+    tool_check: ToolCheck | None = None  # the daily look for a newer yt-dlp, made at start
 
     def start(self) -> None:
         """The tray icon and the clipboard watcher (the first frame needs neither: ~10 ms),
@@ -192,6 +194,7 @@ class Ytdesk:
         log.info("window shown; starting the queue")
         watch_clipboard(self.window, self.tray)
         self.manager.start()
+        self.tool_check = check_tools(self.window)
         if self.urls:
             self.window.add_urls(self.urls)
 
@@ -199,6 +202,8 @@ class Ytdesk:
         if not self.manager.shutdown(SHUTDOWN_TIMEOUT_S):
             log.warning("some downloads did not stop within %g s; they resume next start",
                         SHUTDOWN_TIMEOUT_S)
+        if self.tool_check is not None:
+            self.tool_check.close()
         if self.tray is not None:
             self.tray.close_down()
         # Delete the Qt objects now, while the DB they may touch on the way out is open.
@@ -276,6 +281,17 @@ def watch_clipboard(window: MainWindow, tray: Tray | None) -> None:
     column.insertWidget(1, offer)  # type: ignore[union-attr]  # MainWindow made it a QVBoxLayout
     watch.offered.connect(offer.offer)
     offer.accepted.connect(window.add_urls)
+
+
+def check_tools(window: MainWindow) -> ToolCheck:
+    """The daily look for a newer yt-dlp (off the GUI thread); one found is said above the
+    job list."""
+    from ytdesk.ui.tool_check import ToolCheck
+
+    check = ToolCheck(window.paths, window.settings, window)
+    check.updated.connect(window.tool_updated)
+    check.start()
+    return check
 
 
 def make_tray(window: MainWindow, system: TraySystem) -> Tray:

@@ -77,7 +77,8 @@ def cmd_doctor(args, paths: Paths) -> int:
         _say(json.dumps(doctor.as_json(findings), indent=2, ensure_ascii=False))
     else:
         for finding in findings:
-            _say(printable(finding.line()).replace("\\n", "\n"))
+            for line in finding.line().splitlines():
+                _say(printable(line))
         for sentence in tool_store.FELL_BACK:
             _complain(sentence)
     return EXIT_OK if all(f.ok for f in findings) else EXIT_FAILED

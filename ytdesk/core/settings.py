@@ -100,8 +100,8 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("tools_channel", str, "stable", "Which yt-dlp releases to follow: stable, "
                 "or pre-release (nightly builds, fixed sooner).",
                 choices=("stable", "pre-release")),
-    SettingSpec("tools_index_url", str, "https://pypi.org/pypi", "The package index yt-dlp "
-                "updates come from (its JSON API)."),
+    SettingSpec("tools_index_url", str, "", "The package index yt-dlp updates come from "
+                "(its JSON API; empty: $YTDESK_TOOLS_INDEX_URL, else https://pypi.org/pypi)."),
     SettingSpec("window_geometry", str, "", "The main window's size and place (Qt, base64)."),
     SettingSpec("window_state", str, "", "The main window's toolbars and docks (Qt, base64)."),
     SettingSpec("job_columns", str, "", "The job list's column widths and order (Qt, base64)."),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QLabel, QLineEdit, QMainWindow, QMessageBox, QPushButton,
                                QTabWidget, QToolBar, QVBoxLayout, QWidget)
@@ -323,10 +323,15 @@ class MainWindow(QMainWindow):
             self.cleanup_dialog.deleteLater()
             self.cleanup_dialog = None
 
+    @Slot(str)
+    def tool_updated(self, sentence: str) -> None:
+        """A newer yt-dlp passed its self-check (the daily check): said above the jobs."""
+        self.jobs.notice.show_text(sentence, "ytdesk-cli tools rollback")
+
     def open_about(self) -> None:
         from .about_dialog import AboutDialog
 
-        AboutDialog(self).exec()
+        AboutDialog(self, self.paths, self.settings).exec()
 
     def focus_address(self) -> None:
         self.address.setFocus()

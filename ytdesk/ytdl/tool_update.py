@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
+import os
 import re
 import shutil
 import subprocess
@@ -28,8 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ytdesk.core.tool_store import CHECKED_MARK, MODULES, TOOLS, Pointer, ToolStore
-
-log = logging.getLogger(__name__)
 
 DEFAULT_INDEX = "https://pypi.org/pypi"
 CHANNELS = ("stable", "pre-release")
@@ -218,7 +216,8 @@ class ToolChannel:
     def __init__(self, data_dir: Path, index: str = DEFAULT_INDEX, channel: str = "stable",
                  self_check: Callable[[list[Path]], str | None] = run_self_check):
         self.store = ToolStore(data_dir)
-        self.index = index or DEFAULT_INDEX
+        # A mirror (or a test's local index) can be named for every process at once.
+        self.index = index or os.environ.get("YTDESK_TOOLS_INDEX_URL") or DEFAULT_INDEX
         self.channel = channel if channel in CHANNELS else "stable"
         self.self_check = self_check
 
@@ -235,9 +234,9 @@ class ToolChannel:
         release = latest_release(self.index, name, self.channel, version)
         in_use = self.version_in_use(name) or bundled
         if release is None:
-            wanted = f"version {version}" if version else f"a {self.channel} wheel"
+            wanted = f"version {version}" if version else f"{self.channel} wheel"
             return Outcome(name, None, f"The package index has no {wanted} of {name}; "
-                           f"{name} {in_use or ''} stays.".replace("  ", " "))
+                           f"{name} {in_use or '(bundled)'} stays.")
         pointer = self.store.pointer(name)
         if version is None and (not newer(release.version, in_use)
                                 or (automatic and release.version == pointer.skipped)):
