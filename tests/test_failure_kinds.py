@@ -62,3 +62,24 @@ def test_a_download_folder_path_too_long_for_the_system_pauses_the_queue(site, h
                              "the video's name to it. Choose a shorter download folder, then "
                              "resume the queue.")
     assert files_in(home.download_dir) == []
+
+
+def test_claims_stop_before_a_local_failure_puts_its_job_back(site, home, manager, qtbot,
+                                                              monkeypatch):
+    """Otherwise another slot could take the job again, and fail the same way, between its
+    going back in line and the queue's pause (seen once in a full run under load)."""
+    from ytdesk.jobs.scheduler import Gate
+
+    status_when_shut: list[str] = []
+    shut = Gate.shut
+
+    def watched_shut(gate) -> None:
+        status_when_shut.append(job(job_id).status)
+        shut(gate)
+
+    monkeypatch.setattr(Gate, "shut", watched_shut)
+    too_deep = Path(home.download_dir, *["d" * 250] * 17)
+    job_id = manager.enqueue("download", site.video_url("v1"), {"download_dir": str(too_deep)})
+    qtbot.waitUntil(lambda: manager.paused_reason is not None, timeout=30_000)
+    assert status_when_shut[0] == "running"
+    assert job(job_id).status == "queued"

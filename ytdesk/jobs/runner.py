@@ -30,7 +30,11 @@ class JobRunner:
     """A plain object, not a QRunnable: the job's slot calls it on its pool thread, so no
     Qt object's life depends on which thread Python's garbage collector runs in."""
 
-    def __init__(self, owner: str, context: JobContext, function: KindFunction):
+    def __init__(self, owner: str, context: JobContext, function: KindFunction,
+                 stop_claims: Callable[[], None] = lambda: None):
+        # Called before a local failure (disk full, a folder ytdesk may not write) puts its
+        # job back in line: another slot must not take it again before the queue pauses.
+        self._stop_claims = stop_claims
         self.job_id = context.job_id
         self.site = context.site
         self.attempts = context.attempts
@@ -72,6 +76,8 @@ class JobRunner:
     def _fail(self, failure: Failure) -> tuple[str, str]:
         """Write a failure; returns the status written and why the queue must pause."""
         self.context.log(logging.ERROR, failure.sentence)
+        if failure.kind == LOCAL:
+            self._stop_claims()
         status = self._write(lambda: self._failed(failure))
         return status, failure.sentence if failure.kind == LOCAL else ""
 

@@ -186,7 +186,7 @@ def _run_job(task: Work, job, owner: str, settings: Settings, paths: Paths, gate
         except (KeyError, ImportError) as exc:
             def function(ctx, exc=exc, kind=job.kind):
                 raise RuntimeError(f"ytdesk cannot run jobs of kind {kind!r}: {exc}")
-        if JobRunner(owner, context, function).run():
+        if JobRunner(owner, context, function, stop_claims=gate.shut).run():
             gate.shut()  # a local failure (disk full...): the manager pauses the queue
     finally:
         running.remove(context)
