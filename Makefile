@@ -4,10 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Libraries the Qt wheels load at run time (QtMultimedia needs libpulse even with no sound
-# server), plus fonts so offscreen text renders.
+# server), plus fonts so offscreen text renders; desktop-file-utils checks the .desktop file.
 APT_PACKAGES := libpulse0 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 \
 	libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
-	libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core
+	libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core \
+	desktop-file-utils
 
 .PHONY: run test lint bench dist dist-test system-deps venv clean
 

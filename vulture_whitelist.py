@@ -10,16 +10,18 @@ _.columnCount  # ui/models/job_table.py: QAbstractItemModel, asked by the views
 _.paintSection  # ui/job_header.py: QHeaderView, for each section it paints
 _.textAlignment  # ui/job_header.py: a QStyleOptionHeader field the style reads
 _.sortIndicator  # ui/job_header.py: a QStyleOptionHeader field the style reads
+_.supportedDropActions  # ui/player/queue_model.py: asked by the queue view's drag and drop
+_.supportedDragActions  # ui/player/queue_model.py: asked by the queue view's drag and drop
+_.mimeTypes  # ui/player/queue_model.py: asked by the queue view's drag and drop
 
 # -- peewee reads these: a model's Meta, and columns set by keyword (update(updated_at=...)) --
 _.Meta  # core/models.py and migrations/001: a model's options
 _.legacy_table_names  # core/models.py: table names in snake_case
 _.indexes  # core/models.py and migrations/001: the models' unique indexes
-# Columns of the schema (migrations/001) that the channel sync and the player will read:
-# removing them is a migration, not a clean-up.
+# Columns of the schema (migrations/001) that the channel sync will read: removing them is
+# a migration, not a clean-up.
 _.subscribed  # Channel
 _.channel_ref  # Video
-_.play_position  # Video
 # Issue 9's parts being built alongside (retention, cleanup, the channel browser) read
 # these; each goes when the part that reads it is merged.
 _.set_favourite  # core/video_actions.py

@@ -69,11 +69,14 @@ def job(job_id: int) -> Job:
 
 
 PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
+CHILD_SITE_DIR = Path(__file__).resolve().parent / "child_site"  # this tree's migrations
 
 
 def subprocess_env() -> dict[str, str]:
-    """The environment for a ytdesk child process: offscreen, with the fake site's plugin."""
+    """The environment for a ytdesk child process: offscreen, with the fake site's plugin
+    and the migrations of the tree under test."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(PLUGINS_DIR), env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([str(CHILD_SITE_DIR), str(PLUGINS_DIR),
+                                         env.get("PYTHONPATH", "")])
     env["QT_QPA_PLATFORM"] = "offscreen"
     return env

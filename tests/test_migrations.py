@@ -55,11 +55,12 @@ def _fill_every_table(db) -> None:
         "INSERT INTO video (id, extractor, video_id, id_scope, title, description, uploader, "
         "channel, channel_ref_id, upload_date, duration, view_count, thumbnail, webpage_url, "
         "filepath, filesize, format, downloaded_at, watched, play_position, info_json, "
-        "created_at, updated_at, preset, tags, favourite, watched_at, deleted_at, missing_since) "
-        "VALUES (1, 'generic', 'vid0008', "
+        "created_at, updated_at, preset, tags, favourite, watched_at, deleted_at, missing_since, "
+        "play_count, last_played_at, tracks) VALUES (1, 'generic', 'vid0008', "
         "'example.com:8000', 'Cats on a boat', 'a voyage', 'Ann', 'Sea TV', 1, '20240101', 12.5, "
         "7, 'http://t', 'http://example.com:8000/vid0008.mp4', '/v/a.mp4', 1234, '18', 9.0, 1, "
-        "3.5, '{}', 10.0, 11.0, 'best', 'cats\nboats', 1, 12.0, 13.0, 14.0)")
+        "3.5, '{}', 10.0, 11.0, 'best', 'cats\nboats', 1, 12.0, 13.0, 14.0, 3, 15.0, "
+        "'{\"subtitle\": 1}')")
     for job_id, parent in ((1, None), (2, 1)):
         db.execute_sql(
             "INSERT INTO job (id, kind, status, url, title, payload, priority, site, parent_id, "

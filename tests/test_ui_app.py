@@ -6,6 +6,7 @@ import asyncio
 import configparser
 import gc
 import logging
+import subprocess
 import threading
 from pathlib import Path
 
@@ -258,15 +259,53 @@ def _ink_colours(made) -> set[str]:
 
 
 # -- desktop file -------------------------------------------------------------------------------
-def test_the_desktop_file_starts_ytdesk_with_urls_and_its_icon_exists():
+def test_the_desktop_file_opens_video_and_audio_files_and_its_icon_exists():
     resources = Path(__file__).resolve().parents[1] / "resources"
     entry = configparser.ConfigParser(interpolation=None)
     entry.optionxform = str  # keys are case-sensitive in desktop files
     entry.read(resources / "ytdesk.desktop", encoding="utf-8")
     desktop = entry["Desktop Entry"]
     assert desktop["Type"] == "Application" and desktop["Name"] == "ytdesk"
-    assert desktop["Exec"] == "ytdesk %U"
+    assert desktop["Exec"] == "ytdesk --play %f"
     assert desktop["Icon"] == "ytdesk" and (resources / "ytdesk.svg").is_file()
     assert desktop["Categories"] == "AudioVideo;Network;"
-    assert "MimeType" not in desktop
+    types = desktop["MimeType"].split(";")
+    assert types[-1] == ""  # the spec's list ends with a semicolon
+    assert {"video/mp4", "video/webm", "video/x-matroska", "video/quicktime", "audio/mp4",
+            "audio/mpeg", "audio/ogg", "audio/opus", "audio/flac"} <= set(types)
     assert icons.resources_dir() == resources
+
+
+def launched(exec_line: str, files: list[str]) -> list[str]:
+    """The command a desktop runs for `Exec=` (the desktop entry spec's %f: one file, or
+    the field code dropped when there is none)."""
+    words = []
+    for word in exec_line.split():
+        if word == "%f":
+            words += files[:1]
+        else:
+            words.append(word)
+    return words
+
+
+def test_open_with_plays_the_file_and_the_launcher_alone_starts_ytdesk_as_usual(tmp_path):
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str
+    entry.read(Path(__file__).resolve().parents[1] / "resources" / "ytdesk.desktop",
+               encoding="utf-8")
+    exec_line = entry["Desktop Entry"]["Exec"]
+    video = str(tmp_path / "a video.mp4")
+    opened = parse_args(launched(exec_line, [video])[1:])
+    assert opened.play == video and opened.urls == []
+    started = parse_args(launched(exec_line, [])[1:])
+    assert started.play is None and started.urls == []
+
+
+def test_the_desktop_file_is_valid():
+    # desktop-file-utils: installed by `make system-deps`.
+    desktop_file = Path(__file__).resolve().parents[1] / "resources" / "ytdesk.desktop"
+    checked = subprocess.run(["desktop-file-validate", str(desktop_file)],
+                             capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # Hints only (two main categories, as before): no warning or error.
+    assert "error" not in checked.stdout and "warning" not in checked.stdout, checked.stdout

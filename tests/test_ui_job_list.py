@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from support import wait_until_idle
 
 from ytdesk.core import jobstates as st
@@ -205,11 +205,16 @@ def test_an_empty_list_says_how_to_start_and_a_search_says_what_found_nothing(qu
                     timeout=5_000)
 
 
-def test_the_player_says_plainly_that_it_is_coming(window):
+def test_the_player_tab_says_how_to_play_something(window, qtbot):
     tabs = window.tabs
     assert [tabs.tabText(i) for i in range(tabs.count())] == ["Downloads", "Channels", "Player"]
     assert tabs.widget(1) is window.channels_page  # the channel browser (its own tests)
-    assert "coming in a later version" in tabs.widget(2).text()
+    assert window._player is None  # made when first opened: not part of the first frame
+    tabs.setCurrentIndex(2)
+    idle = window.player.findChild(QLabel, "playerIdle")
+    qtbot.waitUntil(idle.isVisible, timeout=5_000)
+    assert idle.text().startswith("Nothing is playing.")
+    assert "Double-click a video in Channels, or a finished download" in idle.text()
 
 
 # -- shortcuts -----------------------------------------------------------------------------------

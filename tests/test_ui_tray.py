@@ -246,7 +246,7 @@ def test_add_url_from_clipboard_queues_it_as_a_paste_does(site, start_up, qtbot)
     wait_until_idle(qtbot, ytdesk.manager)
 
 
-def test_recent_downloads_play_in_the_system_player(site, start_up, qtbot, file_manager):
+def test_recent_downloads_play_in_the_player(site, start_up, qtbot, file_manager):
     ytdesk = started(qtbot, start_up(site.video_url("v1")))
     tray = ytdesk.tray
     assert [a.text() for a in tray.recent_menu.actions()] == ["Nothing downloaded yet"]
@@ -255,7 +255,11 @@ def test_recent_downloads_play_in_the_system_player(site, start_up, qtbot, file_
     [played] = tray.recent_menu.actions()
     assert played.toolTip().startswith("Play ")
     played.trigger()
-    assert file_manager.opened == [Job.get().output_path]
+    window = ytdesk.window
+    assert window.isVisible() and window.tabs.currentWidget() is window.player_page
+    qtbot.waitUntil(lambda: window.player.item is not None
+                    and window.player.item.path == Job.get().output_path, timeout=10_000)
+    assert file_manager.opened == []  # ytdesk's own player, not the system's
 
 
 def test_the_tooltip_is_the_status_bar_and_the_icon_follows_the_work(site, start_up, qtbot):

@@ -1,14 +1,15 @@
-"""`ytdesk [--data-dir D] [--download-dir D] [URL...]`: the window app.
+"""`ytdesk [--data-dir D] [--download-dir D] [--play PATH_OR_URL] [URL...]`: the window app.
 
 Start-up runs in an order that never loses work:
-1. If a ytdesk already runs on this data dir, this one hands it the URLs and exits,
-   before touching the DB.
+1. What `--play` names is checked (a bad one is refused here, before anything else). If a
+   ytdesk already runs on this data dir, this one hands it the URLs and what to play, and
+   exits, before touching the DB.
 2. The data dir and app log; the DB, migrated (after a backup); settings; the job manager.
 3. The main window. Once the job list's first page is on screen (what a cold start is
    measured to): asyncio on Qt's event loop, then the manager starts (taking back jobs a
-   crash interrupted), then the URLs from the command line are queued. None of these shows
-   in the first frame, and together they take about 35 ms (importing asyncio, looking up
-   ffmpeg), measured against a cold start of about 200 ms.
+   crash interrupted), then the URLs from the command line are queued and `--play` plays.
+   None of these shows in the first frame, and together they take about 35 ms (importing
+   asyncio, looking up ffmpeg), measured against a cold start of about 200 ms.
 Where the desktop has a system tray, closing the window hides it there and the tray's Quit
 ends ytdesk; `--minimized` (and the start_minimised setting) starts hidden in the tray, or
 minimised to the taskbar where there is none.
@@ -20,10 +21,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +38,8 @@ from ytdesk.core import private, tool_store
 from ytdesk.core.credentials import RedactingFilter
 from ytdesk.core.paths import (APP_NAME, Paths, add_location_arguments, download_dir_override,
                                resolve_data_dir)
+from ytdesk.core.play_request import LocalFile, Refused, check_play_target
+from ytdesk.core.printable import printable
 from ytdesk.ui import icons
 from ytdesk.ui.crash_dialog import CrashReporter
 from ytdesk.ui.single_instance import HandOver, InstanceServer, hand_over, server_name
@@ -49,6 +53,7 @@ if TYPE_CHECKING:
     from ytdesk.jobs.manager import JobManager
     from ytdesk.ui.first_page import FirstPage
     from ytdesk.ui.main_window import MainWindow
+    from ytdesk.ui.play_opener import PlayOpener
     from ytdesk.ui.tool_check import ToolCheck
     from ytdesk.ui.tray import Tray
     from ytdesk.ui.tray_system import TraySystem
@@ -71,6 +76,7 @@ class Options:
     download_dir: Path | None
     urls: list[str] = field(default_factory=list)
     minimized: bool = False  # start hidden in the tray (minimised where there is none)
+    play: str | None = None  # a file or web address to play, as given
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--minimized", "--minimised", action="store_true", help=(
         "start hidden in the system tray (minimised to the taskbar where there is no tray), "
         "as starting at login does"))
+    # Optional value: a desktop's "Open with" runs `ytdesk --play %f`, and a plain start
+    # from the same launcher leaves `--play` with nothing after it.
+    parser.add_argument("--play", metavar="PATH_OR_URL", nargs="?", help=(
+        "play a video file, or the web address of a video already downloaded, in the "
+        "ytdesk that is running (or in this one, if none is)"))
     parser.add_argument("urls", nargs="*", metavar="URL", help="videos, playlists or "
                         "channels to download")
     return parser
@@ -91,7 +102,30 @@ def parse_args(argv: Sequence[str]) -> Options:
     args = build_parser().parse_args(list(argv))
     return Options(data_dir=resolve_data_dir(args.data_dir),
                    download_dir=download_dir_override(args.download_dir), urls=args.urls,
-                   minimized=args.minimized)
+                   minimized=args.minimized, play=args.play or None)
+
+
+def tell(text: str) -> None:
+    """A sentence for whoever started this ytdesk: on its terminal, or (started without one,
+    e.g. by a desktop's "Open with") in a dialog."""
+    if sys.stderr is not None:
+        print(f"ytdesk: {printable(text)}", file=sys.stderr)
+    else:
+        QMessageBox.warning(None, APP_NAME, text)
+
+
+def checked_play(play: str | None) -> str | None | int:
+    """What this start hands over or plays for `--play`: an absolute path or a web address
+    (a relative path is taken from here: the ytdesk that plays it may run elsewhere); or
+    the exit code, after saying why it cannot be played."""
+    if play is None:
+        return None
+    target = check_play_target(play, cwd=os.getcwd())
+    if isinstance(target, Refused):
+        log.info("--play refused: %s", target.sentence)
+        tell(target.sentence)
+        return EXIT_FAILED
+    return target.path if isinstance(target, LocalFile) else target.url
 
 
 def log_to_stderr() -> None:
@@ -140,10 +174,12 @@ def make_application() -> QApplication:
     return app
 
 
-def claim_or_hand_over(server: InstanceServer, urls: list[str]) -> int | None:
+def claim_or_hand_over(server: InstanceServer, urls: list[str], play: str | None = None
+                       ) -> int | None:
     """None if this process is now the ytdesk for its data dir; otherwise the exit code,
-    after the URLs went to the ytdesk that is (or after telling the user why not)."""
-    outcome = hand_over(server.name, urls, HAND_OVER_TIMEOUT_MS)
+    after the URLs (and what to play) went to the ytdesk that is (or after telling the user
+    why not)."""
+    outcome = hand_over(server.name, urls, HAND_OVER_TIMEOUT_MS, play=play)
     if outcome is HandOver.STRANGER:
         # Not ours to talk to, nor to take the name from: this start runs on its own.
         log.warning("a program of another user answers on %s; starting without it",
@@ -153,13 +189,18 @@ def claim_or_hand_over(server: InstanceServer, urls: list[str]) -> int | None:
         if server.listen():
             return None
         # Someone claimed the name after we looked: another ytdesk starting right now.
-        outcome = hand_over(server.name, urls, STARTING_TIMEOUT_MS)
+        outcome = hand_over(server.name, urls, STARTING_TIMEOUT_MS, play=play)
         if outcome in (HandOver.NOT_RUNNING, HandOver.STRANGER):
             log.warning("cannot make sure only one ytdesk runs on this library; starting anyway")
             return None
     if outcome is HandOver.TAKEN:
-        log.info("handed %d URL(s) to the ytdesk already running", len(urls))
+        log.info("handed %d URL(s)%s to the ytdesk already running", len(urls),
+                 " and a video to play" if play is not None else "")
         return EXIT_OK
+    if outcome is HandOver.OUTDATED:
+        tell("The ytdesk already running is an older version that cannot play files: close "
+             "it, then start ytdesk --play again.")
+        return EXIT_FAILED
     text = ("ytdesk is already running for this library but did not answer. If it stays "
             "stuck, close it (or end it) and start ytdesk again.")
     log.warning(text)
@@ -179,14 +220,17 @@ class Ytdesk:
     window: MainWindow
     first_page: FirstPage  # says when the job list's first page is on screen
     log_handler: logging.Handler
+    opener: PlayOpener
     urls: list[str] = field(default_factory=list)  # from the command line, queued at start
+    play: str | None = None  # from --play, checked, played at start
     tray_system: TraySystem | None = None  # the desktop's tray, where it has one
     tray: Tray | None = None  # made at start, where there is a tray
     tool_check: ToolCheck | None = None  # the daily look for a newer yt-dlp, made at start
 
     def start(self) -> None:
         """The tray icon and the clipboard watcher (the first frame needs neither: ~10 ms),
-        then run the queue (taking back interrupted jobs first), then queue the URLs."""
+        then run the queue (taking back interrupted jobs first), then queue the URLs and
+        play what --play named."""
         if self.tray_system is not None and self.tray is None:
             self.tray = make_tray(self.window, self.tray_system)
         # The moment start-up is over for the user (the packaging test times it, frozen
@@ -197,8 +241,13 @@ class Ytdesk:
         self.tool_check = check_tools(self.window)
         if self.urls:
             self.window.add_urls(self.urls)
+        if self.play is not None:
+            self.opener.open(self.play)
 
     def close(self) -> None:
+        # The player first: its last position is written before the writer stops, and
+        # QtMultimedia is let go of before its objects are deleted with the window.
+        self.window.stop_playing()
         if not self.manager.shutdown(SHUTDOWN_TIMEOUT_S):
             log.warning("some downloads did not stop within %g s; they resume next start",
                         SHUTDOWN_TIMEOUT_S)
@@ -227,6 +276,7 @@ def build_app(options: Options, server: InstanceServer, reporter: CrashReporter,
     from ytdesk.jobs.manager import JobManager
     from ytdesk.ui.first_page import FirstPage
     from ytdesk.ui.main_window import MainWindow
+    from ytdesk.ui.play_opener import PlayOpener
     from ytdesk.ui.tray_system import TraySystem
 
     paths = Paths(options.data_dir).ensure()
@@ -249,6 +299,8 @@ def build_app(options: Options, server: InstanceServer, reporter: CrashReporter,
         window.jobs.notice.show_text(notice, str(paths.data_dir))
     server.urlsReceived.connect(window.add_urls)  # stored at once, run once started
     server.raiseRequested.connect(window.bring_to_front)
+    opener = PlayOpener(window)
+    server.playRequested.connect(opener.open)
     system = tray_system or TraySystem()
     has_tray = system.available()
     if not has_tray:
@@ -263,8 +315,8 @@ def build_app(options: Options, server: InstanceServer, reporter: CrashReporter,
     else:
         window.show()
         first_page = FirstPage(window.jobs)
-    return Ytdesk(paths, db, settings, manager, window, first_page, log_handler,
-                  list(options.urls), system if has_tray else None)
+    return Ytdesk(paths, db, settings, manager, window, first_page, log_handler, opener,
+                  list(options.urls), options.play, system if has_tray else None)
 
 
 def watch_clipboard(window: MainWindow, tray: Tray | None) -> None:
@@ -410,8 +462,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     reporter = CrashReporter()
     reporter.install()
     try:
+        play = checked_play(options.play)
+        if isinstance(play, int):
+            return play
+        options = replace(options, play=play)
         server = InstanceServer(server_name(options.data_dir))
-        exit_code = claim_or_hand_over(server, options.urls)
+        exit_code = claim_or_hand_over(server, options.urls, play)
         if exit_code is not None:
             return exit_code
 

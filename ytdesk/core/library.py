@@ -195,12 +195,30 @@ def _upsert_one(info: dict[str, Any], only_new: bool = False, dry_run: bool = Fa
             Video.insert(extractor=extractor, video_id=video_id, id_scope=scope,
                          created_at=now(), updated_at=now(), **columns).execute()
         return UpsertCounts(inserted=1)
+    if row.filepath and not download_fields and "info_json" in columns:
+        columns["info_json"] = _keeping_file_chapters(columns["info_json"], row.info_json)
     changed = {k: v for k, v in columns.items() if getattr(row, _field_name(k)) != v}
     if not changed:
         return UpsertCounts(unchanged=1)
     if not dry_run:
         Video.update(updated_at=now(), **changed).where(Video.id == row.id).execute()
     return UpsertCounts(updated=1)
+
+
+def _keeping_file_chapters(fresh: str, stored: str | None) -> str:
+    """New metadata for a downloaded video keeps the chapters of its file (recorded at the
+    download, after SponsorBlock marked or cut segments): the site's are of the uncut video."""
+    try:
+        old = json.loads(stored) if stored else {}
+    except ValueError:
+        return fresh
+    if not isinstance(old, dict):
+        return fresh
+    new = json.loads(fresh)
+    new.pop("chapters", None)
+    if old.get("chapters") is not None:
+        new["chapters"] = old["chapters"]
+    return json.dumps(new, sort_keys=True, default=str)
 
 
 def _known_channel_ref(info: dict[str, Any]) -> int | _NewChannel | None:

@@ -90,6 +90,9 @@ class Video(BaseModel):
     favourite = pw.BooleanField(default=False)  # retention never deletes a favourite
     deleted_at = pw.FloatField(null=True)  # its file was deleted on purpose: never fetched again
     missing_since = pw.FloatField(null=True)  # its file was gone when cleanup looked
+    play_count = pw.IntegerField(default=0)  # times started in the player
+    last_played_at = pw.FloatField(null=True)
+    tracks = pw.TextField(default="{}")  # JSON: the subtitle and audio track chosen for it
     info_json = pw.TextField(null=True)
     created_at = pw.FloatField(default=now)
     updated_at = pw.FloatField(default=now)

@@ -78,6 +78,10 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("ask_before_adding", bool, False, "Show the add dialog for a dropped URL."),
     SettingSpec("ask_before_quitting", bool, True, "Ask before closing the window while "
                 "downloads run (they stop, and continue at the next start)."),
+    SettingSpec("autoplay_next", bool, True, "When a video ends, the player plays the next "
+                "one of its queue."),
+    SettingSpec("skip_sponsor_segments", bool, False, "The player skips the sponsor, intro "
+                "and other SponsorBlock segments a download marked, saying so."),
     SettingSpec("start_minimised", bool, False, "Start in the tray, without the window."),
     SettingSpec("close_to_tray", bool, True, "Closing the window keeps ytdesk running in the "
                 "system tray (where there is one); Quit in the tray's menu ends it."),

@@ -59,6 +59,13 @@ class BrowserActions(QObject):
         video_context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         self.play = make_action(self, "Play", self.play_current,
                                 tip="Play the video (Enter or double-click)")
+        self.play_next = make_action(self, "Play next", self.queue_selected_next,
+                                     shortcut="Ctrl+Shift+N", context=video_context,
+                                     tip="Play the selected videos after the one playing")
+        self.add_to_queue = make_action(self, "Add to queue", self.queue_selected_last,
+                                        shortcut="Ctrl+Shift+A", context=video_context,
+                                        tip="Play the selected videos after the rest of the "
+                                            "queue")
         self.open_folder = make_action(self, "Open folder", self.open_video_folder,
                                        icon="open-folder", shortcut="Ctrl+O",
                                        tip="Show the video's file in its folder",
@@ -80,7 +87,8 @@ class BrowserActions(QObject):
         self.video_menu_action = make_action(
             self, "Video actions menu", self.video_menu_at_current, shortcut=MENU_KEY,
             context=Qt.ShortcutContext.WidgetShortcut)
-        self.video_actions = [self.play, self.open_folder, self.mark_watched,
+        self.video_actions = [self.play, self.play_next, self.add_to_queue, self.open_folder,
+                              self.mark_watched,
                               self.mark_unwatched, self.delete_file, self.redownload]
         for action in [*self.video_actions, self.video_menu_action]:
             browser.video_view.addAction(action)
@@ -122,6 +130,8 @@ class BrowserActions(QObject):
         cards = self.browser.selected_cards() if view.selectionModel().hasSelection() else []
         current = self.browser.videos.card(view.currentIndex().row())
         self.play.setEnabled(bool(current and current.downloaded))
+        for action in (self.play_next, self.add_to_queue):
+            action.setEnabled(any(c.downloaded for c in cards))
         self.open_folder.setEnabled(bool(cards))
         self.mark_watched.setEnabled(any(not c.watched for c in cards))
         self.mark_unwatched.setEnabled(any(c.watched for c in cards))
@@ -132,8 +142,8 @@ class BrowserActions(QObject):
     def video_context_menu(self) -> QMenu:
         menu = QMenu(self.browser)
         menu.setAccessibleName("Video actions")
-        menu.addAction(self.play)
-        menu.addAction(self.open_folder)
+        for action in (self.play, self.play_next, self.add_to_queue, self.open_folder):
+            menu.addAction(action)
         menu.addSeparator()
         for action in (self.mark_watched, self.mark_unwatched):
             menu.addAction(action)
@@ -169,6 +179,17 @@ class BrowserActions(QObject):
         menu.deleteLater()
 
     # -- videos -----------------------------------------------------------------------------------
+    def queue_selected_next(self) -> None:
+        self._queue_selected(True)
+
+    def queue_selected_last(self) -> None:
+        self._queue_selected(False)
+
+    def _queue_selected(self, next_: bool) -> None:
+        cards = [c for c in self.browser.selected_cards() if c.downloaded]
+        if cards:
+            self.browser.queueRequested.emit(cards, next_)
+
     def play_current(self) -> None:
         view = self.browser.video_view
         if view.currentIndex().isValid():

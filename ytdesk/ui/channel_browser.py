@@ -10,7 +10,7 @@ video changes (`subscriptionsChanged`) and when a job ends, but only while it is
 from __future__ import annotations
 
 from PySide6.QtCore import (QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, Qt,
-                            QTimer, QUrl, Signal)
+                            QTimer, Signal)
 from PySide6.QtGui import QDesktopServices, QFont, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QListView,
                                QSplitter, QToolBar, QTreeView, QVBoxLayout, QWidget)
@@ -46,6 +46,7 @@ class ChannelBrowser(QWidget):
     # A downloaded video was opened (double-click, Enter): the player takes it, or until
     # there is one, the system's (see `open_in_system_player`).
     videoActivated = Signal(int)
+    queueRequested = Signal(list, bool)  # downloaded VideoCards; True: play next, else at the end
     channelsLoaded = Signal()  # the channel list was read (again)
 
     def __init__(self, manager: JobManager, reader: Reader, paths: Paths, settings: Settings,
@@ -290,16 +291,6 @@ class ChannelBrowser(QWidget):
         else:
             self.message.emit(f"“{card.title}” is not in your library: "
                               "choose Re-download to fetch it.")
-
-    def open_in_system_player(self, video_id: int) -> None:
-        """Open a downloaded video with the system's player (until ytdesk has its own)."""
-        row = self.videos.row_of(video_id)
-        card = self.videos.card(row) if row is not None else None
-        if card is None or not card.filepath:
-            return
-        if not self.open_url(QUrl.fromLocalFile(card.filepath)):
-            self.message.emit(f"Could not open {card.filepath}: no program to play it was "
-                              "found. Open its folder and choose one.")
 
     def _picture_arrived(self, _url: str) -> None:
         # Qt repaints only the rows on screen, once per turn of the event loop.

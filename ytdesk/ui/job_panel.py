@@ -69,6 +69,7 @@ def last_hour_text(totals: QueueTotals) -> str:
 class JobPanel(QWidget):
     totalsChanged = Signal(object)  # QueueTotals, for the status bar
     message = Signal(str)  # a sentence for the status bar
+    playRequested = Signal(str)  # a finished download's file, double-clicked (or Enter)
     # The panel's actions by name. It hides QWidget.actions(), which nothing here calls.
     actions: dict[str, QAction]  # type: ignore[assignment]
 
@@ -125,6 +126,7 @@ class JobPanel(QWidget):
         self.table.setSortingEnabled(True)  # the model sorts, in SQL, off the GUI thread
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.activated.connect(self._row_activated)
         # What the actions may do depends on the selected jobs' statuses: looked at once per
         # turn of the event loop, however many rows change (10,000 reloaded after a retry).
         self._actions_timer = QTimer(self, singleShot=True, interval=ACTIONS_EVERY_MS,  # type: ignore[call-arg]  # Qt property/signal keywords
@@ -299,6 +301,12 @@ class JobPanel(QWidget):
     def folder_of(self, row: JobRow) -> Path:
         """Where a job's file is (or will be)."""
         return row.folder(self._settings.download_dir())
+
+    def _row_activated(self, index) -> None:
+        job_id = self.model.job_id_at(index.row())
+        row = self.model.job(job_id) if job_id is not None else None
+        if row is not None and row.status == st.SUCCEEDED and row.output_path:
+            self.playRequested.emit(row.output_path)
 
     def open_folder(self) -> None:
         rows = self._selected_rows()

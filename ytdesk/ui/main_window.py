@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QLabel, QLineEdit, QMainWindow, QMessa
 
 from ytdesk.core.jobviews import QueueTotals
 from ytdesk.core.paths import Paths
+from ytdesk.core.play_queue import QueueItem
 from ytdesk.core.settings import Settings
 from ytdesk.core.site_holds import SiteCookies
 from ytdesk.core.urls import check_url
@@ -29,10 +30,12 @@ from .paused_banner import PausedBanner
 from .site_hold_banner import SiteHoldBanner
 
 if TYPE_CHECKING:
+    from ytdesk.core.browse import VideoCard
     from ytdesk.jobs.preview_task import PreviewService
 
     from .channel_browser import ChannelBrowser
     from .cleanup_dialog import CleanupDialog
+    from .player import PlayerWidget
     from .tray import Tray
 
 SPEED_EVERY_MS = 1_000
@@ -43,19 +46,8 @@ BUSY_NOTE = "Library busy: waiting for another program to let go of it"
 BUSY_DETAIL = ("Another program is writing to ytdesk's library (a backup tool, a database "
                "browser, or another ytdesk). What you add or change waits and is saved as "
                "soon as it lets go; downloads go on.")
-# Until the player exists, its tab says so plainly, and says what already works instead.
-COMING = {
-    "Player": "The player is coming in a later version of ytdesk.\n\nToday, select a "
-              "finished download and choose “Open folder” to find its file.",
-}
-
-
-def _coming_page(text: str) -> QLabel:
-    label = QLabel(text, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
-    label.setObjectName("comingSoon")
-    label.setStyleSheet("color: palette(placeholder-text); font-size: 15px;")
-    label.setContentsMargins(40, 0, 40, 0)
-    return label
+def _queued(card: VideoCard) -> QueueItem:
+    return QueueItem(card.title, card.id, card.filepath, card.duration, card.channel or "")
 
 
 class MainWindow(QMainWindow):
@@ -108,6 +100,7 @@ class MainWindow(QMainWindow):
         self.jobs = JobPanel(manager, self.reader, paths, settings)
         self.jobs.message.connect(self.say)
         self.jobs.totalsChanged.connect(self._show_totals)
+        self.jobs.playRequested.connect(self.play_file)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Areas")
         self.tabs.tabBar().setAccessibleName("Areas")
@@ -119,10 +112,15 @@ class MainWindow(QMainWindow):
         self._channels_layout = QVBoxLayout(self.channels_page)
         self._channels_layout.setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self.channels_page, "Channels")
+        # The player is made when it is first needed: QtMultimedia's start (its FFmpeg
+        # libraries) stays out of the first frame.
+        self._player: PlayerWidget | None = None
+        self.player_page = QWidget()
+        self._player_layout = QVBoxLayout(self.player_page)
+        self._player_layout.setContentsMargins(0, 0, 0, 0)
+        index = self.tabs.addTab(self.player_page, "Player")
+        self.tabs.setTabToolTip(index, "Player: watch and listen to what you downloaded")
         self.tabs.currentChanged.connect(self._tab_opened)
-        for title, text in COMING.items():
-            index = self.tabs.addTab(_coming_page(text), title)
-            self.tabs.setTabToolTip(index, f"{title}: coming in a later version")
         self.paused_banner = PausedBanner()
         self.paused_banner.resumeRequested.connect(manager.resume_queue)
         central = QWidget()
@@ -277,14 +275,17 @@ class MainWindow(QMainWindow):
 
             self._browser = ChannelBrowser(self.manager, self.reader, self.paths, self.settings)
             self._browser.message.connect(self.say)
-            # Until ytdesk has a player, a video opened in the browser plays in the system's.
-            self._browser.videoActivated.connect(self._browser.open_in_system_player)
+            # A video opened in the browser plays here, the rest of its list after it.
+            self._browser.videoActivated.connect(self._play_from_browser)
+            self._browser.queueRequested.connect(self._queue_from_browser)
             self._channels_layout.addWidget(self._browser)
         return self._browser
 
     def _tab_opened(self, index: int) -> None:
         if self.tabs.widget(index) is self.channels_page and self._browser is None:
             self.browser.show()  # made now, shown with its page
+        elif self.tabs.widget(index) is self.player_page:
+            self.player.stage.setFocus()  # its keys work at once
 
     # -- other windows ----------------------------------------------------------------------------
     def open_settings(self) -> None:
@@ -430,16 +431,65 @@ class MainWindow(QMainWindow):
             "window_geometry": bytes(self.saveGeometry().toBase64()).decode(),  # type: ignore[call-overload]  # a QByteArray is a buffer
             "job_columns": bytes(QByteArray(self.jobs.column_state()).toBase64()).decode()})  # type: ignore[call-overload]  # a QByteArray is a buffer
 
+    # -- the player ------------------------------------------------------------------------------
+    @property
+    def player(self) -> PlayerWidget:
+        if self._player is None:
+            from .player import PlayerWidget
+
+            self._player = PlayerWidget(self.manager, self.reader, self.paths, self.settings)
+            self._player.watched.connect(self._video_watched)
+            self._player_layout.addWidget(self._player)
+        return self._player
+
+    def play_video(self, video_id: int) -> None:
+        """Play the library's video in the Player tab."""
+        self.tabs.setCurrentWidget(self.player_page)
+        self.player.play_video(video_id)
+
+    def _play_from_browser(self, video_id: int) -> None:
+        """The browser's video, with the downloaded ones after it in that list (as far as
+        the list has been read) queued to follow it."""
+        videos = self.browser.videos
+        start = videos.row_of(video_id) or 0
+        following = [_queued(card) for row in range(start, videos.rowCount())
+                     if (card := videos.card(row)) is not None
+                     and (card.downloaded or card.id == video_id)]
+        self.tabs.setCurrentWidget(self.player_page)
+        self.player.play_list(following)
+
+    def _queue_from_browser(self, cards: list[VideoCard], next_: bool) -> None:
+        items = [_queued(card) for card in cards]
+        if next_:
+            self.player.queue.play_next(items)
+        else:
+            self.player.queue.add(items)
+        self.say(f"{fmt.plural(len(items), 'video')} queued to play "
+                 f"{'next' if next_ else 'after the rest of the queue'}.")
+
+    def _video_watched(self, video_id: int) -> None:
+        if self._browser is not None:  # its unwatched counts and the video's card
+            self._browser.videos.reload_cards([video_id])
+            self._browser.reload_soon()
+
+    def play_file(self, path: str) -> None:
+        """Play a local file in the Player tab (as the library's video if it knows it)."""
+        self.tabs.setCurrentWidget(self.player_page)
+        self.player.play_file(path)
+
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:
         # Only a person closing the window (the window manager's close: a spontaneous event)
         # is asked; a quit from the app itself (SIGTERM, Ctrl-C, the session ending) is not.
         if event.spontaneous() and self._hide_to_tray():
+            if self._player is not None:  # nothing plays on unseen; its place is saved
+                self._player.pause()
             event.ignore()
             return
         if event.spontaneous() and not self.may_close():
             event.ignore()
             return
+        self.stop_playing()
         self.save_state()
         if self._browser is not None:
             self._browser.close_down()
@@ -454,6 +504,12 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.tray.hide_window()
         return True
+
+    def stop_playing(self) -> None:
+        """Before the window goes: where the video was is saved, and QtMultimedia is let go
+        of safely (deleting a playing QMediaPlayer with its audio output can hang or crash)."""
+        if self._player is not None:
+            self._player.shutdown()
 
     def may_close(self) -> bool:
         """True when the window may close now: nothing runs, the user said not to ask, or

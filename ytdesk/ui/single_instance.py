@@ -4,6 +4,12 @@ The first ytdesk listens on a local socket (a Unix socket, a named pipe on Windo
 name is derived from the user and the data dir, so two users, or one user with two
 libraries, each get their own. A later `ytdesk URL...` connects, writes one JSON line
 `{"urls": [...], "raise": true}`, waits for the one-line answer `ok`, and exits.
+
+Version 2 adds what to play: `ytdesk --play X` writes `{"version": 2, "urls": [...],
+"raise": true, "play": "X"}` and is answered `ok play`. A ytdesk from before version 2
+ignores the key it does not know and answers plain `ok`: the start then knows that nothing
+was played and says so. A message without "play" is written as version 1 always, so a
+plain `ytdesk URL...` still works with any ytdesk already running.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import struct
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QObject, QTimer, Signal, Slot
@@ -35,6 +42,9 @@ CLIENT_SILENCE_MS = 10_000  # a connection that says nothing for this long is dr
 LIVENESS_PROBE_MS = 1_000
 WAIT_SLICE_MS = 20
 ACK = b"ok\n"
+PLAY_ACK = b"ok play\n"  # a version 2 ytdesk took the file to play
+MAX_ANSWER_BYTES = 64
+PROTOCOL_VERSION = 2
 
 
 # The longest Unix socket path (sun_path, with its final NUL): 104 bytes on macOS and the
@@ -133,24 +143,42 @@ def is_same_user(socket: QLocalSocket, who: Callable[[QLocalSocket], int | None]
     return who(socket) == os.getuid()
 
 
-def encode_message(urls: list[str], bring_to_front: bool = True) -> bytes:
-    return json.dumps({"urls": list(urls), "raise": bring_to_front}).encode("utf-8") + b"\n"
+@dataclass(frozen=True)
+class Message:
+    urls: list[str]
+    bring_to_front: bool = True
+    play: str | None = None  # a file or a web address to play (version 2)
 
 
-def decode_message(line: bytes) -> tuple[list[str], bool] | None:
-    """The URLs and the raise flag of one message, or None if it is not one of ours."""
+def encode_message(urls: list[str], bring_to_front: bool = True, play: str | None = None
+                   ) -> bytes:
+    message: dict[str, object] = {"urls": list(urls), "raise": bring_to_front}
+    if play is not None:
+        message = {"version": PROTOCOL_VERSION, **message, "play": play}
+    return json.dumps(message).encode("utf-8") + b"\n"
+
+
+def decode_message(line: bytes) -> Message | None:
+    """One message, or None if it is not one of ours (or from a newer ytdesk whose
+    message this one cannot read)."""
     try:
         message = json.loads(line.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return None
     if not isinstance(message, dict):
         return None
+    version = message.get("version", 1)
+    if type(version) is not int or not 1 <= version <= PROTOCOL_VERSION:
+        return None
     urls, bring_to_front = message.get("urls", []), message.get("raise", True)
     if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
         return None
     if not isinstance(bring_to_front, bool):
         return None
-    return urls, bring_to_front
+    play = message.get("play") if version >= 2 else None
+    if play is not None and (not isinstance(play, str) or not play):
+        return None
+    return Message(urls, bring_to_front, play)
 
 
 class HandOver(enum.Enum):
@@ -159,11 +187,14 @@ class HandOver(enum.Enum):
     NO_ANSWER = "no answer"  # somebody listens but did not confirm: the URLs may or may not
     # have arrived, so sending them again could queue them twice
     STRANGER = "someone else"  # another user's program listens on the name: nothing was sent
+    OUTDATED = "outdated"  # an older ytdesk took the URLs but cannot play: nothing played
 
 
 def hand_over(name: str, urls: list[str], timeout_ms: int = 5_000,
-              who: Callable[[QLocalSocket], int | None] = peer_uid) -> HandOver:
-    """Give `urls` to the ytdesk listening on `name` and ask it to come to the front.
+              who: Callable[[QLocalSocket], int | None] = peer_uid,
+              play: str | None = None) -> HandOver:
+    """Give `urls` (and what to `play`) to the ytdesk listening on `name` and ask it to
+    come to the front.
 
     Blocks for at most `timeout_ms` (not at all when nobody listens): it is how a second
     start hands over, before its event loop runs. It also works on a QThread beside a
@@ -177,17 +208,19 @@ def hand_over(name: str, urls: list[str], timeout_ms: int = 5_000,
         if not is_same_user(socket, who):
             log.warning("a program of another user listens on %s; nothing was sent to it", name)
             return HandOver.STRANGER
-        socket.write(encode_message(urls))
+        socket.write(encode_message(urls, play=play))
         while socket.bytesToWrite() > 0:
             if not _wait(socket, socket.waitForBytesWritten, deadline):
                 return HandOver.NO_ANSWER
         answer = b""
-        while b"\n" not in answer and len(answer) < len(ACK):
+        while b"\n" not in answer and len(answer) < MAX_ANSWER_BYTES:
             if not socket.bytesAvailable() and not _wait(socket, socket.waitForReadyRead,
                                                          deadline):
                 return HandOver.NO_ANSWER
             answer += bytes(socket.readAll().data())
-        return HandOver.TAKEN if answer == ACK else HandOver.NO_ANSWER
+        if answer == (ACK if play is None else PLAY_ACK):
+            return HandOver.TAKEN
+        return HandOver.OUTDATED if play is not None and answer == ACK else HandOver.NO_ANSWER
     finally:
         socket.abort()
 
@@ -214,6 +247,7 @@ class InstanceServer(QObject):
 
     urlsReceived = Signal(list)  # the URLs a later `ytdesk URL...` was started with
     raiseRequested = Signal()  # it wants the window in front of the user
+    playRequested = Signal(str)  # what a later `ytdesk --play X` asked to play (unchecked)
 
     def __init__(self, name: str, parent: QObject | None = None,
                  who: Callable[[QLocalSocket], int | None] = peer_uid):
@@ -317,15 +351,17 @@ class InstanceServer(QObject):
         if message is None:
             self._give_up(socket, "sent something that is not a ytdesk hand-over")
             return
-        urls, bring_to_front = message
-        log.info("another ytdesk start handed over %d URL(s)", len(urls))
+        log.info("another ytdesk start handed over %d URL(s)%s", len(message.urls),
+                 " and something to play" if message.play is not None else "")
         del self._buffers[socket]
-        socket.write(ACK)
+        socket.write(ACK if message.play is None else PLAY_ACK)
         socket.flush()
         socket.disconnectFromServer()
-        if urls:
-            self.urlsReceived.emit(urls)
-        if bring_to_front:
+        if message.urls:
+            self.urlsReceived.emit(message.urls)
+        if message.play is not None:
+            self.playRequested.emit(message.play)
+        if message.bring_to_front:
             self.raiseRequested.emit()
 
     def _give_up(self, socket: QLocalSocket, why: str) -> None:

@@ -4,8 +4,8 @@ without the window, and the notifications. Made only where the desktop has a tra
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from ytdesk.core.finished_news import RecentDownload, recent_downloads
@@ -201,12 +201,9 @@ class Tray(QObject):
             self.play(str(action.data()))
 
     def play(self, path: str) -> None:
-        play_file = getattr(self.window, "play_file", None)  # the player, where there is one
-        if callable(play_file):
-            self.window.bring_to_front()
-            play_file(path)
-        elif not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
-            self.window.say(f"Could not play {path}: no program could be started for it.")
+        """In ytdesk's player (which says so, in its own words, when the file cannot play)."""
+        self.window.bring_to_front()
+        self.window.play_file(path)
 
     def quit(self) -> None:
         if self.window.may_close():

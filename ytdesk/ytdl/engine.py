@@ -299,6 +299,10 @@ class Engine:
             return None
         filepath = downloads[-1].get("filepath") or result.get("filepath")
         self.tracker.complete(_size_of(filepath))
+        if "chapters" in downloads[-1]:
+            # The chapters in the file are the download's, after post-processing: SponsorBlock
+            # marks among them, times after a cut. The video's info has the site's.
+            result = {**result, "chapters": downloads[-1]["chapters"]}
         clean = self.ydl.sanitize_info(result)
         return Downloaded(clean, filepath, result.get("format_id"))
 
