@@ -64,7 +64,7 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\ytdesk.exe"; Tasks: desktopic
 ; "Open with" only (no default-program takeover): the app is listed for these types.
 Root: HKA; Subkey: "Software\Classes\ytdesk.media"; ValueType: string; ValueName: ""; ValueData: "Video or audio file"; Flags: uninsdeletekey; Tasks: openwith
 Root: HKA; Subkey: "Software\Classes\ytdesk.media\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\ytdesk.exe,0"; Tasks: openwith
-Root: HKA; Subkey: "Software\Classes\ytdesk.media\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\ytdesk.exe"" ""%1"""; Tasks: openwith
+Root: HKA; Subkey: "Software\Classes\ytdesk.media\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\ytdesk.exe"" --play ""%1"""; Tasks: openwith
 Root: HKA; Subkey: "Software\Classes\.mp4\OpenWithProgids"; ValueType: string; ValueName: "ytdesk.media"; ValueData: ""; Flags: uninsdeletevalue; Tasks: openwith
 Root: HKA; Subkey: "Software\Classes\.mkv\OpenWithProgids"; ValueType: string; ValueName: "ytdesk.media"; ValueData: ""; Flags: uninsdeletevalue; Tasks: openwith
 Root: HKA; Subkey: "Software\Classes\.webm\OpenWithProgids"; ValueType: string; ValueName: "ytdesk.media"; ValueData: ""; Flags: uninsdeletevalue; Tasks: openwith
