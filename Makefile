@@ -10,7 +10,7 @@ APT_PACKAGES := libpulse0 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfon
 	libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core \
 	desktop-file-utils
 
-.PHONY: run test lint bench system-deps venv clean
+.PHONY: run test lint bench dist dist-test system-deps venv clean
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -47,6 +47,15 @@ test: system-deps venv lint
 
 bench: system-deps venv
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/benchmarks
+
+# The frozen app (dist/ytdesk/) and the Linux tarball, built from a clean venv in build/venv
+# (build_spec/build.py; README "Building installers"). dist-test builds it (or takes a fresh
+# one) and runs it: --version, the window offscreen, a download with an ffmpeg merge.
+dist:
+	$(PYTHON) build_spec/build.py
+
+dist-test: system-deps venv
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s -m packaging tests/test_packaging.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .hypothesis

@@ -233,6 +233,9 @@ class Ytdesk:
         play what --play named."""
         if self.tray_system is not None and self.tray is None:
             self.tray = make_tray(self.window, self.tray_system)
+        # The moment start-up is over for the user (the packaging test times it, frozen
+        # and from the venv, from this line in the log).
+        log.info("window shown; starting the queue")
         watch_clipboard(self.window, self.tray)
         self.manager.start()
         self.tool_check = check_tools(self.window)

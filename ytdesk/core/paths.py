@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,9 @@ import platformdirs
 from . import private
 
 APP_NAME = "ytdesk"
+# A file of this name beside the frozen executable makes the install portable: the library,
+# its settings (they live in the library DB) and the downloads stay in that folder.
+PORTABLE_MARKER = "portable"
 
 
 @dataclass(frozen=True)
@@ -79,16 +83,33 @@ def add_location_arguments(parser) -> None:
                         "(default: $YTDESK_DOWNLOAD_DIR or the setting)")
 
 
+def portable_dir() -> Path | None:
+    """The folder of a portable install (a frozen ytdesk with a `portable` file beside its
+    executable), or None. Only a frozen app: from source the executable is Python's."""
+    if not getattr(sys, "frozen", False):
+        return None
+    folder = Path(sys.executable).resolve().parent
+    return folder if (folder / PORTABLE_MARKER).is_file() else None
+
+
 def resolve_data_dir(cli_value: str | None = None) -> Path:
-    """--data-dir wins over $YTDESK_DATA_DIR, which wins over the platform's user data dir."""
+    """--data-dir wins over $YTDESK_DATA_DIR, which wins over a portable install's own
+    `data` folder, which wins over the platform's user data dir."""
     chosen = cli_value or os.environ.get("YTDESK_DATA_DIR")
     if chosen:
         return Path(chosen).expanduser().resolve()
+    portable = portable_dir()
+    if portable is not None:
+        return portable / "data"
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def default_download_dir() -> Path:
-    """The user's Videos folder + ytdesk, where people look for their videos first."""
+    """The user's Videos folder + ytdesk, where people look for their videos first; a
+    portable install's `downloads` folder beside its executable."""
+    portable = portable_dir()
+    if portable is not None:
+        return portable / "downloads"
     return Path(platformdirs.user_videos_dir()) / APP_NAME
 
 
