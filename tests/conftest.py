@@ -87,6 +87,20 @@ def manager(home, qtbot):
 
 
 @pytest.fixture
+def window(home, manager, qtbot):
+    """The main window, shown at a size its lists fit in (test files may have their own)."""
+    from ytdesk.ui.main_window import MainWindow
+
+    shown = MainWindow(manager, home.settings, home.paths)
+    qtbot.addWidget(shown)
+    shown.resize(1100, 720)
+    shown.show()
+    qtbot.waitExposed(shown)
+    yield shown
+    shown.reader.wait()  # players were let go by the teardown hook below
+
+
+@pytest.fixture
 def one_at_a_time(home, qtbot):
     """A manager that runs one job at a time from its very first claim."""
     from ytdesk.jobs.manager import JobManager

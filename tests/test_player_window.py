@@ -16,7 +16,6 @@ from test_ui_tray import WITH_TRAY, close_like_a_person, started
 from ytdesk.app import Options, build_app
 from ytdesk.core.models import Job, Video
 from ytdesk.ui.crash_dialog import CrashReporter
-from ytdesk.ui.main_window import MainWindow
 from ytdesk.ui.player.widget import PICTURE
 from ytdesk.ui.single_instance import InstanceServer
 
@@ -27,19 +26,6 @@ State = QMediaPlayer.PlaybackState
 @pytest.fixture(scope="session")
 def files(tmp_path_factory):
     return make_player_media(tmp_path_factory.mktemp("player-window-media"))
-
-
-@pytest.fixture
-def window(home, manager, qtbot):
-    shown = MainWindow(manager, home.settings, home.paths)
-    qtbot.addWidget(shown)
-    shown.resize(1100, 720)
-    shown.show()
-    qtbot.waitExposed(shown)
-    yield shown
-    if shown._player is not None:
-        shown._player.shutdown()
-    shown.reader.wait()
 
 
 def playing(qtbot, window) -> None:

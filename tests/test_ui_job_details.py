@@ -12,23 +12,11 @@ from ytdesk.core import jobstates as st
 from ytdesk.core import jobstore
 from ytdesk.core.jobviews import clean_url, event_text
 from ytdesk.core.models import Job, JobEvent
-from ytdesk.ui.main_window import MainWindow
 from ytdesk.ui.models.job_table import TITLE
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 SMUGGLED = ("https://example.com/watch?v=1#__youtubedl_smuggle=%7B%22http_headers%22%3A+"
             "%7B%22Referer%22%3A+%22https%3A%2F%2Fexample.com%2F%22%7D%7D")
-
-
-@pytest.fixture
-def window(home, manager, qtbot):
-    shown = MainWindow(manager, home.settings, home.paths)
-    qtbot.addWidget(shown)
-    shown.resize(1100, 720)
-    shown.show()
-    qtbot.waitExposed(shown)
-    yield shown
-    shown.reader.wait()
 
 
 def put(window, qtbot, url: str, payload: dict | None = None) -> int:

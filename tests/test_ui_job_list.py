@@ -25,17 +25,6 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagate
 
 
 @pytest.fixture
-def window(home, manager, qtbot):
-    shown = MainWindow(manager, home.settings, home.paths)
-    qtbot.addWidget(shown)
-    shown.resize(1100, 720)
-    shown.show()
-    qtbot.waitExposed(shown)
-    yield shown
-    shown.reader.wait()
-
-
-@pytest.fixture
 def quiet(window):
     """A window whose manager runs nothing: the list shows exactly what a test puts in."""
     window.manager.shutdown()
